@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RelationsConfig(AppConfig):
+    name = "relations"
+    verbose_name = _("Canada–ASEAN relations")

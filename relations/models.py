@@ -1,0 +1,802 @@
+"""The registry's data.
+
+Reference data (countries, organisations, tracks, pillars, sources) is what the record is
+described with; the four content types (events, agreements, missions, assistance programs) are
+the record itself. Every content record cites its sources through Citation.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+# ---------------------------------------------------------------------------------------------
+# Dates known to a year, a month or a day
+# ---------------------------------------------------------------------------------------------
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date the source gives. The stored date is truncated to it."""
+
+    YEAR = "year", _("Year")
+    MONTH = "month", _("Month")
+    DAY = "day", _("Day")
+
+
+# Formats for django.utils.formats.date_format, which localises month names.
+PRECISION_FORMATS = {
+    DatePrecision.YEAR: "Y",
+    DatePrecision.MONTH: "F Y",
+    DatePrecision.DAY: "j F Y",
+}
+
+
+def truncate_date(value, precision):
+    """The first day of the year or month a date falls in, at the given precision."""
+    if value is None or precision == DatePrecision.DAY:
+        return value
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value.replace(month=1, day=1)
+
+
+def format_date(value, precision):
+    """A date as the source knows it: "1986", "August 2014" or "4 August 2016"."""
+    if value is None:
+        return ""
+    return date_format(value, PRECISION_FORMATS[DatePrecision(precision)])
+
+
+def format_date_range(start, end, precision):
+    """A span at one precision, sharing what both ends share: "6–7 May 1997", "2016–2020"."""
+    if end is None or truncate_date(end, precision) == truncate_date(start, precision):
+        return format_date(start, precision)
+    precision = DatePrecision(precision)
+    if precision == DatePrecision.DAY and (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_date(end, precision)}"
+    if precision != DatePrecision.YEAR and start.year == end.year:
+        first = date_format(start, "j F" if precision == DatePrecision.DAY else "F")
+        return f"{first} – {format_date(end, precision)}"
+    return f"{format_date(start, precision)} – {format_date(end, precision)}"
+
+
+def precision_field(verbose_name=None):
+    return models.CharField(
+        verbose_name or _("date precision"),
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "How much of the date the source gives. A year-only date is stored as 1 January "
+            "and shown as the year alone; a month-only date as the 1st, shown as month and year."
+        ),
+    )
+
+
+def not_before(end, start, name):
+    """A constraint that an optional end is not before its start."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__gte": F(start)}),
+        name=name,
+        violation_error_message=_("The end cannot be before the start."),
+    )
+
+
+def year_field(verbose_name, help_text=""):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=help_text,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference data
+# ---------------------------------------------------------------------------------------------
+
+
+class SlugManager(models.Manager):
+    """A manager for models whose natural key is their slug."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class CountryQuerySet(models.QuerySet):
+    def asean_members(self):
+        return self.filter(asean_member_since__isnull=False)
+
+
+class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Country(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166-1 code in capitals."))],
+        help_text=_("ISO 3166-1 alpha-2 code in capitals, e.g. ID for Indonesia."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    asean_member_since = models.PositiveSmallIntegerField(
+        _("ASEAN member since"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1967), MaxValueValidator(2100)],
+        help_text=_("Year the country joined ASEAN (founders: 1967). Empty for a country that is not a member."),
+    )
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(asean_member_since__isnull=True) | Q(asean_member_since__gte=1967),
+                name="country_asean_member_since_1967",
+                violation_error_message=_("ASEAN was founded in 1967."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("relations:country-detail", kwargs={"code": self.code.lower()})
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def is_asean_member(self):
+        return self.asean_member_since is not None
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
+        GOVERNMENT = "government", _("Government department or agency")
+        BUSINESS = "business", _("Business council or association")
+        RESEARCH = "research", _("Research body")
+        EDUCATION = "education", _("University or training institution")
+        CIVIL_SOCIETY = "civil-society", _("Civil society organisation")
+        COMPANY = "company", _("Company")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("based in"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Where the organisation has its seat, if it has one."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("relations:organisation-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["relations.country"]
+
+
+class TrackManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class Track(models.Model):
+    """One of the nine tracks of multitrack diplomacy (Diamond and McDonald)."""
+
+    number = models.PositiveSmallIntegerField(
+        _("number"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = TrackManager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=9),
+                name="track_number_1_to_9",
+                violation_error_message=_("Multitrack diplomacy has nine tracks, numbered 1 to 9."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Track %(number)s: %(name)s") % {"number": self.number, "name": self.name}
+
+    def get_absolute_url(self):
+        return reverse("relations:track-detail", kwargs={"number": self.number})
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class Pillar(models.Model):
+    """One of the three pillars of ASEAN cooperation."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("relations:pillar-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Source(models.Model):
+    """A document the record is taken from."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    author = models.CharField(
+        _("author or publisher"), max_length=200, help_text=_("A person, or the body that published it.")
+    )
+    year = year_field(_("year"), _("Year of publication, if known."))
+    language = models.CharField(
+        _("language"), max_length=10, help_text=_("Language of the document as a BCP 47 code: en, fr, id, …")
+    )
+    url = models.URLField(_("URL"), blank=True, help_text=_("Where the public can read it, if anywhere."))
+    bibliographic_details = models.TextField(
+        _("bibliographic details"), blank=True, help_text=_("Journal, volume, pages, ISSN, or a file reference.")
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("What a reader should know about the document, e.g. known errors.")
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("relations:source-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+# ---------------------------------------------------------------------------------------------
+# Content: what the four content types share
+# ---------------------------------------------------------------------------------------------
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class RecordQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication_status=PublicationStatus.PUBLISHED)
+
+
+class RecordManager(models.Manager.from_queryset(RecordQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Record(models.Model):
+    """The fields and behaviour every content type shares; its citations are in Citation."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=150,
+        unique=True,
+        help_text=_("The record's permanent address. Do not change it once published."),
+    )
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences in plain words, shown in lists."))
+    body = models.TextField(_("body"), blank=True, help_text=_("The full account, if the summary is not enough."))
+    publication_status = models.CharField(
+        _("publication status"),
+        max_length=10,
+        choices=PublicationStatus,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+        help_text=_("Only published records are shown to the public."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    objects = RecordManager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(f"relations:{self._meta.model_name}-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self):
+        return self.publication_status == PublicationStatus.PUBLISHED
+
+
+# ---------------------------------------------------------------------------------------------
+# The four content types
+# ---------------------------------------------------------------------------------------------
+
+
+class Agreement(Record):
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", _("Agreement")
+        JOINT_DECLARATION = "joint-declaration", _("Joint declaration")
+        JOINT_STATEMENT = "joint-statement", _("Joint statement")
+        PLAN_OF_ACTION = "plan-of-action", _("Plan of action")
+        WORK_PLAN = "work-plan", _("Work plan")
+        MOU = "mou", _("Memorandum of understanding")
+        PARTNERSHIP = "partnership", _("Partnership")
+        STRATEGY = "strategy", _("Strategy")
+
+    class Status(models.TextChoices):
+        IN_NEGOTIATION = "in-negotiation", _("In negotiation")
+        IN_FORCE = "in-force", _("In force")
+        COMPLETED = "completed", _("Completed")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    status = models.CharField(_("status"), max_length=20, choices=Status, blank=True)
+    adopted_on = models.DateField(
+        _("adopted or signed"), null=True, blank=True, help_text=_("Empty while it is still being negotiated.")
+    )
+    adopted_precision = precision_field()
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements_adopted_here",
+        help_text=_("Where it was adopted or signed."),
+    )
+    party_countries = models.ManyToManyField(
+        Country, verbose_name=_("parties (countries)"), blank=True, related_name="agreements"
+    )
+    party_organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("parties (organisations)"), blank=True, related_name="agreements"
+    )
+    period_start = year_field(_("in force from (year)"), _("For plans: the first year they cover, e.g. 2016."))
+    period_end = year_field(_("in force until (year)"), _("For plans: the last year they cover, e.g. 2020."))
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("supersedes"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    pillars = models.ManyToManyField(Pillar, verbose_name=_("pillars"), blank=True, related_name="agreements")
+    text_url = models.URLField(_("text"), blank=True, help_text=_("Link to the public text, if there is one."))
+
+    class Meta:
+        ordering = ["-adopted_on", "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [not_before("period_end", "period_start", "agreement_period_end_not_before_start")]
+
+    @property
+    def date_display(self):
+        return format_date(self.adopted_on, self.adopted_precision)
+
+    @property
+    def period_display(self):
+        if self.period_start and self.period_end and self.period_start != self.period_end:
+            return f"{self.period_start}–{self.period_end}"
+        return str(self.period_start or self.period_end or "")
+
+    def clean(self):
+        self.adopted_on = truncate_date(self.adopted_on, self.adopted_precision)
+
+
+class Event(Record):
+    class Kind(models.TextChoices):
+        DIALOGUE = "dialogue", _("Dialogue")
+        JCC_MEETING = "jcc-meeting", _("Joint Cooperation Committee meeting")
+        ECONOMIC_MINISTERS = "economic-ministers", _("Economic ministers' consultation")
+        POST_MINISTERIAL = "post-ministerial", _("Post-ministerial conference")
+        SUMMIT = "summit", _("Summit")
+        MINISTERIAL = "ministerial", _("Ministerial meeting")
+        OFFICIALS = "officials", _("Senior officials' meeting")
+        NEGOTIATION = "negotiation", _("Negotiation round")
+        CONSULTATION = "consultation", _("Public consultation")
+        FORUM = "forum", _("Forum or conference")
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        COMPETITION = "competition", _("Competition")
+        FOUNDING = "founding", _("Founding or accreditation")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Empty for a one-day event."))
+    date_precision = precision_field()
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    track = models.ForeignKey(
+        Track,
+        verbose_name=_("track"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("The track of multitrack diplomacy the source places it in."),
+    )
+    pillars = models.ManyToManyField(Pillar, verbose_name=_("pillars"), blank=True, related_name="events")
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("participating organisations"), blank=True, related_name="events"
+    )
+    agreements = models.ManyToManyField(
+        Agreement,
+        verbose_name=_("related agreements"),
+        blank=True,
+        related_name="events",
+        help_text=_("Agreements adopted, reviewed or announced at this event."),
+    )
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [not_before("end_date", "start_date", "event_end_not_before_start")]
+
+    @property
+    def date_display(self):
+        return format_date_range(self.start_date, self.end_date, self.date_precision)
+
+    def clean(self):
+        self.start_date = truncate_date(self.start_date, self.date_precision)
+        self.end_date = truncate_date(self.end_date, self.date_precision)
+
+
+class Mission(Record):
+    class Kind(models.TextChoices):
+        MISSION_TO_ORGANISATION = "mission", _("Mission to an organisation")
+        EMBASSY = "embassy", _("Embassy")
+        HIGH_COMMISSION = "high-commission", _("High commission")
+        CONSULATE = "consulate", _("Consulate")
+        OFFICE = "office", _("Office")
+        TRADE_OFFICE = "trade-office", _("Trade office")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="missions")
+    accredited_countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("accredited to (countries)"),
+        blank=True,
+        related_name="accredited_missions",
+    )
+    accredited_organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("accredited to (organisations)"),
+        blank=True,
+        related_name="accredited_missions",
+    )
+    opened_on = models.DateField(_("opened"), null=True, blank=True)
+    opened_precision = precision_field(_("opening date precision"))
+    closed_on = models.DateField(_("closed"), null=True, blank=True, help_text=_("Empty while it is open."))
+    closed_precision = precision_field(_("closing date precision"))
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        constraints = [not_before("closed_on", "opened_on", "mission_closed_not_before_opened")]
+
+    @property
+    def date_display(self):
+        return format_date(self.opened_on, self.opened_precision)
+
+    def clean(self):
+        self.opened_on = truncate_date(self.opened_on, self.opened_precision)
+        self.closed_on = truncate_date(self.closed_on, self.closed_precision)
+
+
+class HeadOfMissionManager(models.Manager):
+    def get_by_natural_key(self, mission_slug, name, start_date):
+        return self.get(mission__slug=mission_slug, name=name, start_date=start_date)
+
+
+class HeadOfMission(models.Model):
+    mission = models.ForeignKey(Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="heads")
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, help_text=_("E.g. Ambassador of Canada to ASEAN."))
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    start_precision = precision_field(_("from: precision"))
+    end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while in post."))
+    end_precision = precision_field(_("to: precision"))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = HeadOfMissionManager()
+
+    class Meta:
+        ordering = ["mission", "start_date"]
+        verbose_name = _("head of mission")
+        verbose_name_plural = _("heads of mission")
+        constraints = [
+            not_before("end_date", "start_date", "head_of_mission_end_not_before_start"),
+            models.UniqueConstraint(fields=["mission", "name", "start_date"], name="head_of_mission_unique_term"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.mission.get_absolute_url()}#heads-of-mission"
+
+    def natural_key(self):
+        return (self.mission.slug, self.name, self.start_date)
+
+    natural_key.dependencies = ["relations.mission"]
+
+    @property
+    def term_display(self):
+        start = format_date(self.start_date, self.start_precision)
+        end = format_date(self.end_date, self.end_precision)
+        return f"{start} – {end}" if end else start
+
+    def clean(self):
+        self.start_date = truncate_date(self.start_date, self.start_precision)
+        self.end_date = truncate_date(self.end_date, self.end_precision)
+
+
+class Currency(models.TextChoices):
+    CAD = "CAD", _("Canadian dollar")
+    USD = "USD", _("US dollar")
+
+
+class AssistanceProgram(Record):
+    class Sector(models.TextChoices):
+        GOVERNANCE = "governance", _("Governance, human rights and the rule of law")
+        PEACE_SECURITY = "peace-security", _("Peace and security")
+        ECONOMIC_GROWTH = "economic-growth", _("Economic growth, trade and integration")
+        EDUCATION = "education", _("Education and scholarships")
+        HEALTH = "health", _("Health")
+        ENVIRONMENT = "environment", _("Environment and climate")
+        GENDER = "gender", _("Gender equality")
+        HUMANITARIAN = "humanitarian", _("Humanitarian assistance and disaster management")
+        MULTISECTOR = "multisector", _("Several sectors")
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", _("Announced")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("As a number, e.g. 100000000 for “nearly $100 million”."),
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency, blank=True)
+    amount_as_stated = models.CharField(
+        _("amount as stated"), max_length=200, blank=True, help_text=_("The amount in the source's own words.")
+    )
+    other_amount = models.DecimalField(
+        _("amount in another currency"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Where the source also gives the figure in a second currency."),
+    )
+    other_currency = models.CharField(_("other currency"), max_length=3, choices=Currency, blank=True)
+    start_year = year_field(_("start year"))
+    end_year = year_field(_("end year"))
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, blank=True)
+    pillars = models.ManyToManyField(Pillar, verbose_name=_("pillars"), blank=True, related_name="programs")
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), blank=True, related_name="programs", help_text=_("Where it works.")
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("funders and implementing organisations"),
+        blank=True,
+        related_name="programs",
+    )
+    agreements = models.ManyToManyField(
+        Agreement, verbose_name=_("related agreements"), blank=True, related_name="programs"
+    )
+    events = models.ManyToManyField(
+        Event,
+        verbose_name=_("related events"),
+        blank=True,
+        related_name="programs",
+        help_text=_("E.g. the meeting at which it was announced."),
+    )
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name = _("assistance program")
+        verbose_name_plural = _("assistance programs")
+        constraints = [
+            not_before("end_year", "start_year", "program_end_year_not_before_start"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="program_amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(other_amount__isnull=True) | Q(other_amount__gte=0),
+                name="program_other_amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True, currency="") | Q(amount__isnull=False, currency__in=Currency.values),
+                name="program_amount_has_currency",
+                violation_error_message=_("An amount needs its currency, and a currency its amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(other_amount__isnull=True, other_currency="")
+                | Q(other_amount__isnull=False, other_currency__in=Currency.values),
+                name="program_other_amount_has_currency",
+                violation_error_message=_("An amount needs its currency, and a currency its amount."),
+            ),
+        ]
+
+    @property
+    def date_display(self):
+        if self.start_year and self.end_year and self.start_year != self.end_year:
+            return f"{self.start_year}–{self.end_year}"
+        return str(self.start_year or self.end_year or "")
+
+
+CONTENT_MODELS = (Event, Agreement, Mission, AssistanceProgram)
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations: every content record's link to the passages it comes from
+# ---------------------------------------------------------------------------------------------
+
+# One foreign key per content type (rather than a generic relation) keeps referential integrity
+# in the database and lets fixtures refer to records by slug.
+CITED_FIELDS = {model._meta.model_name: model for model in CONTENT_MODELS}
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, record_type, record_slug, source_slug, locator):
+        return self.get(**{f"{record_type}__slug": record_slug}, source__slug=source_slug, locator=locator)
+
+
+def _cites_exactly_one_record():
+    cases = [Q(**{f"{name}__isnull": name != cited for name in CITED_FIELDS}) for cited in CITED_FIELDS]
+    condition = cases[0]
+    for case in cases[1:]:
+        condition |= case
+    return models.CheckConstraint(
+        condition=condition,
+        name="citation_cites_exactly_one_record",
+        violation_error_message=_("A citation belongs to exactly one record."),
+    )
+
+
+class Citation(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
+    assistanceprogram = models.ForeignKey(
+        AssistanceProgram,
+        verbose_name=_("assistance program"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(
+        _("locator"),
+        max_length=300,
+        help_text=_("Where in the source: the section heading and item exactly as they appear there."),
+    )
+    quote = models.TextField(
+        _("quote"),
+        blank=True,
+        help_text=_("A short passage, verbatim and in the source's language, that supports the record."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    discrepancy = models.TextField(
+        _("source discrepancy"),
+        blank=True,
+        help_text=_(
+            "Where the source contradicts itself here (e.g. a heading naming another year than the paragraph "
+            "below it): what it says, and which reading the record follows. Shown on the public page."
+        ),
+    )
+
+    objects = CitationManager()
+
+    class Meta:
+        ordering = ["source", "locator"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            _cites_exactly_one_record(),
+            *(
+                models.UniqueConstraint(fields=[name, "source", "locator"], name=f"citation_unique_locator_per_{name}")
+                for name in CITED_FIELDS
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}, {self.locator}"
+
+    def get_absolute_url(self):
+        return f"{self.record.get_absolute_url()}#citation-{self.pk}"
+
+    @property
+    def record_type(self):
+        return next(name for name in CITED_FIELDS if getattr(self, f"{name}_id") is not None)
+
+    @property
+    def record(self):
+        return getattr(self, self.record_type)
+
+    def natural_key(self):
+        return (self.record_type, self.record.slug, self.source.slug, self.locator)
+
+    natural_key.dependencies = ["relations.source", *(f"relations.{name}" for name in CITED_FIELDS)]

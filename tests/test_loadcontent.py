@@ -1,0 +1,54 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from relations.models import Country, Organisation, Pillar, Source, Track
+
+
+@pytest.mark.django_db
+def test_loads_the_reference_data_into_an_empty_database(capsys):
+    call_command("loadcontent")
+    assert "reference.json: 36 added, 0 already present" in capsys.readouterr().out
+    members = dict(Country.objects.asean_members().values_list("code", "asean_member_since"))
+    assert members == {
+        "ID": 1967,
+        "MY": 1967,
+        "PH": 1967,
+        "SG": 1967,
+        "TH": 1967,
+        "BN": 1984,
+        "VN": 1995,
+        "LA": 1997,
+        "MM": 1997,
+        "KH": 1999,
+        "TL": 2025,
+    }
+    assert not Country.objects.get(code="CA").is_asean_member
+    assert list(Track.objects.values_list("number", flat=True)) == list(range(1, 10))
+    assert set(Pillar.objects.values_list("slug", flat=True)) == {"political-security", "economic", "socio-cultural"}
+    assert Source.objects.count() == 2
+    assert Organisation.objects.get(acronym="CABC").country.code == "SG"
+
+
+@pytest.mark.django_db
+def test_running_again_adds_nothing_and_keeps_staff_edits(capsys):
+    call_command("loadcontent")
+    Country.objects.filter(code="LA").update(name="Lao People's Democratic Republic")
+    Track.objects.get(number=9).delete()
+    capsys.readouterr()
+    call_command("loadcontent")
+    assert "reference.json: 1 added, 35 already present" in capsys.readouterr().out
+    assert Country.objects.get(code="LA").name == "Lao People's Democratic Republic"
+    assert Track.objects.filter(number=9).exists()
+
+
+@pytest.mark.django_db
+def test_dry_run_writes_nothing(capsys):
+    call_command("loadcontent", "--dry-run")
+    assert "36 added" in capsys.readouterr().out
+    assert not Country.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_missing_fixture_is_a_clear_error():
+    with pytest.raises(CommandError, match=r"No such fixture: nowhere\.json"):
+        call_command("loadcontent", "nowhere.json")

@@ -1,0 +1,86 @@
+import pytest
+from django.urls import reverse
+
+from .factories import (
+    AgreementFactory,
+    AssistanceProgramFactory,
+    CitationFactory,
+    CountryFactory,
+    EventFactory,
+    MissionFactory,
+    OrganisationFactory,
+    PillarFactory,
+    SourceFactory,
+    TrackFactory,
+)
+
+CONTENT_FACTORIES = [EventFactory, AgreementFactory, MissionFactory, AssistanceProgramFactory]
+
+
+@pytest.mark.django_db
+def test_home_counts_only_published_records(client):
+    EventFactory.create_batch(2)
+    EventFactory(publication_status="draft", title="Secret draft")
+    response = client.get(reverse("relations:home"))
+    assert response.status_code == 200
+    counts = {str(section["name"]): section["count"] for section in response.context["sections"]}
+    assert counts["events"] == 2
+    assert "Secret draft" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("factory", CONTENT_FACTORIES)
+def test_a_published_record_has_a_page_and_a_draft_does_not(client, factory):
+    published = factory()
+    CitationFactory(**{"event": None, published._meta.model_name: published}, discrepancy="Heading says 1986.")
+    draft = factory(publication_status="draft")
+    response = client.get(published.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert published.title in page
+    assert "Source discrepancy:" in page and "Heading says 1986." in page
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_detail_page_links_only_published_related_records(client):
+    event = EventFactory()
+    event.agreements.add(
+        AgreementFactory(title="Public plan"), AgreementFactory(title="Draft plan", publication_status="draft")
+    )
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Public plan" in page
+    assert "Draft plan" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("factory", CONTENT_FACTORIES)
+def test_detail_page_queries_do_not_grow_with_links(client, factory, django_assert_max_num_queries):
+    record = factory()
+    for _ in range(5):
+        CitationFactory(**{"event": None, record._meta.model_name: record})
+    with django_assert_max_num_queries(12):
+        assert client.get(record.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_reference_pages_list_the_published_records_that_name_them(client):
+    country = CountryFactory(code="LA", name="Lao PDR", asean_member_since=1997)
+    pillar = PillarFactory()
+    organisation = OrganisationFactory()
+    track = TrackFactory(number=1)
+    source = SourceFactory()
+    event = EventFactory(country=country, track=track, title="Fifth AEM-Canada Consultation")
+    event.pillars.add(pillar)
+    event.organisations.add(organisation)
+    CitationFactory(event=event, source=source)
+    EventFactory(country=country, track=track, publication_status="draft", title="Unpublished meeting")
+    for obj in (country, pillar, organisation, track, source):
+        response = client.get(obj.get_absolute_url())
+        assert response.status_code == 200, obj
+        page = response.content.decode()
+        assert "Fifth AEM-Canada Consultation" in page
+        assert "Unpublished meeting" not in page
+    assert "ASEAN member state since 1997" in client.get("/countries/la/").content.decode()
+    assert client.get("/countries/LA/").status_code == 200
+    assert client.get("/countries/zz/").status_code == 404
