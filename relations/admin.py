@@ -1,5 +1,6 @@
 """The staff's editing interface: every model, with search, filters, autocomplete and inlines."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,9 @@ class CitationInline(admin.StackedInline):
 class RecordAdmin(admin.ModelAdmin):
     """What the admins of the four content types share."""
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     formfield_overrides = HTTPS_URLS
     list_filter = ["publication_status"]
     search_fields = ["title", "slug", "summary"]
@@ -142,7 +146,6 @@ class EventAdmin(RecordAdmin):
     list_filter = [
         "publication_status",
         "kind",
-        "date_precision",
         "track",
         "pillars",
         ("country", admin.RelatedOnlyFieldListFilter),
@@ -196,6 +199,7 @@ class AgreementAdmin(RecordAdmin):
 class HeadOfMissionInline(admin.TabularInline):
     model = HeadOfMission
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
     fields = ["name", "title", "start_date", "start_precision", "end_date", "end_precision", "note"]
 
 
@@ -270,6 +274,9 @@ class AssistanceProgramAdmin(RecordAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     list_display = ["locator", "source", "record", "has_discrepancy"]
     list_filter = ["source", ("discrepancy", admin.EmptyFieldListFilter)]
     list_select_related = ["source", "event", "agreement", "mission", "assistanceprogram"]

@@ -68,10 +68,7 @@ def precision_field(verbose_name=None):
         max_length=5,
         choices=DatePrecision,
         default=DatePrecision.DAY,
-        help_text=_(
-            "How much of the date the source gives. A year-only date is stored as 1 January "
-            "and shown as the year alone; a month-only date as the 1st, shown as month and year."
-        ),
+        help_text=_("How much of the date the source gives: “1986”, “August 2014” or “4 August 2016”."),
     )
 
 

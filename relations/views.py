@@ -51,10 +51,11 @@ REFERENCE_LOOKUPS = {
 
 
 def home(request):
-    sections = [
-        {"name": model._meta.verbose_name_plural, "count": model.objects.published().count()}
-        for model in CONTENT_MODELS
-    ]
+    sections = []
+    for model in CONTENT_MODELS:
+        count = model.objects.published().count()
+        name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+        sections.append({"name": name, "count": count})
     latest_events = Event.objects.published().select_related("country")[:5]
     countries = Country.objects.all()
     return render(
