@@ -52,6 +52,7 @@ class CountryAdmin(admin.ModelAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
+    fields = ["name", "slug", "acronym", "kind", "country", "website", "description"]
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
@@ -69,6 +70,7 @@ class TrackAdmin(admin.ModelAdmin):
 
 @admin.register(Pillar)
 class PillarAdmin(admin.ModelAdmin):
+    fields = ["name", "slug", "description"]
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -77,6 +79,7 @@ class PillarAdmin(admin.ModelAdmin):
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
+    fields = ["title", "slug", "author", "year", "language", "url", "bibliographic_details", "notes"]
     list_display = ["title", "author", "year", "language"]
     list_filter = ["language"]
     search_fields = ["title", "author", "slug"]
@@ -260,7 +263,7 @@ class AssistanceProgramAdmin(RecordAdmin):
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj):
-        return f"{obj.currency} {obj.amount:,}" if obj.amount is not None else obj.amount_as_stated
+        return obj.amount_display or obj.amount_as_stated
 
     @admin.display(description=_("period"), ordering="start_year")
     def period(self, obj):
@@ -280,7 +283,16 @@ class CitationAdmin(admin.ModelAdmin):
     list_display = ["locator", "source", "record", "has_discrepancy"]
     list_filter = ["source", ("discrepancy", admin.EmptyFieldListFilter)]
     list_select_related = ["source", "event", "agreement", "mission", "assistanceprogram"]
-    search_fields = ["locator", "quote", "note", "discrepancy"]
+    search_fields = [
+        "locator",
+        "quote",
+        "note",
+        "discrepancy",
+        "event__title",
+        "agreement__title",
+        "mission__title",
+        "assistanceprogram__title",
+    ]
     autocomplete_fields = ["event", "agreement", "mission", "assistanceprogram", "source"]
     show_full_result_count = False
 

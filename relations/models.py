@@ -103,6 +103,28 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class SlugKeyed(models.Model):
+    """A model known by its slug: in its public address, in fixtures and in imports."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=150,
+        unique=True,
+        help_text=_("Its permanent address, made of lower-case letters, digits and hyphens. Do not change it."),
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return reverse(f"relations:{self._meta.model_name}-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class CountryQuerySet(models.QuerySet):
     def asean_members(self):
         return self.filter(asean_member_since__isnull=False)
@@ -158,7 +180,7 @@ class Country(models.Model):
         return self.asean_member_since is not None
 
 
-class Organisation(models.Model):
+class Organisation(SlugKeyed):
     class Kind(models.TextChoices):
         INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
         GOVERNMENT = "government", _("Government department or agency")
@@ -171,7 +193,6 @@ class Organisation(models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     country = models.ForeignKey(
@@ -186,8 +207,6 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -196,11 +215,8 @@ class Organisation(models.Model):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
-    def get_absolute_url(self):
-        return reverse("relations:organisation-detail", kwargs={"slug": self.slug})
-
     def natural_key(self):
-        return (self.slug,)
+        return super().natural_key()
 
     natural_key.dependencies = ["relations.country"]
 
@@ -243,14 +259,11 @@ class Track(models.Model):
         return (self.number,)
 
 
-class Pillar(models.Model):
+class Pillar(SlugKeyed):
     """One of the three pillars of ASEAN cooperation."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=50, unique=True)
     description = models.TextField(_("description"), blank=True)
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -260,18 +273,11 @@ class Pillar(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("relations:pillar-detail", kwargs={"slug": self.slug})
 
-    def natural_key(self):
-        return (self.slug,)
-
-
-class Source(models.Model):
+class Source(SlugKeyed):
     """A document the record is taken from."""
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
     author = models.CharField(
         _("author or publisher"), max_length=200, help_text=_("A person, or the body that published it.")
     )
@@ -287,8 +293,6 @@ class Source(models.Model):
         _("notes"), blank=True, help_text=_("What a reader should know about the document, e.g. known errors.")
     )
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["title"]
         verbose_name = _("source")
@@ -296,12 +300,6 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("relations:source-detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,21 +317,10 @@ class RecordQuerySet(models.QuerySet):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
 
 
-class RecordManager(models.Manager.from_queryset(RecordQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class Record(models.Model):
+class Record(SlugKeyed):
     """The fields and behaviour every content type shares; its citations are in Citation."""
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=150,
-        unique=True,
-        help_text=_("The record's permanent address. Do not change it once published."),
-    )
     summary = models.TextField(_("summary"), help_text=_("One or two sentences in plain words, shown in lists."))
     body = models.TextField(_("body"), blank=True, help_text=_("The full account, if the summary is not enough."))
     publication_status = models.CharField(
@@ -347,19 +334,13 @@ class Record(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
-    objects = RecordManager()
+    objects = SlugManager.from_queryset(RecordQuerySet)()
 
     class Meta:
         abstract = True
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse(f"relations:{self._meta.model_name}-detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def is_published(self):
@@ -544,6 +525,10 @@ class Mission(Record):
     def date_display(self):
         return format_date(self.opened_on, self.opened_precision)
 
+    @property
+    def closed_display(self):
+        return format_date(self.closed_on, self.closed_precision)
+
     def clean(self):
         self.opened_on = truncate_date(self.opened_on, self.opened_precision)
         self.closed_on = truncate_date(self.closed_on, self.closed_precision)
@@ -600,6 +585,12 @@ class HeadOfMission(models.Model):
 class Currency(models.TextChoices):
     CAD = "CAD", _("Canadian dollar")
     USD = "USD", _("US dollar")
+
+
+def format_amount(amount, currency):
+    if amount is None:
+        return ""
+    return f"{currency} {amount:,.2f}".removesuffix(".00")
 
 
 class AssistanceProgram(Record):
@@ -701,6 +692,14 @@ class AssistanceProgram(Record):
         if self.start_year and self.end_year and self.start_year != self.end_year:
             return f"{self.start_year}–{self.end_year}"
         return str(self.start_year or self.end_year or "")
+
+    @property
+    def amount_display(self):
+        """ "CAD 10,000,000", with the figure in the other currency after it where there is one."""
+        shown = format_amount(self.amount, self.currency)
+        if self.other_amount is not None:
+            shown += f" ({format_amount(self.other_amount, self.other_currency)})"
+        return shown
 
 
 CONTENT_MODELS = (Event, Agreement, Mission, AssistanceProgram)

@@ -105,6 +105,8 @@ def test_date_displays_of_each_content_type():
     assert AssistanceProgramFactory(start_year=1998, end_year=None).date_display == "1998"
     plan = AgreementFactory(period_start=2016, period_end=2020)
     assert plan.period_display == "2016–2020"
+    mission = MissionFactory(closed_on=D(2020, 3, 1), closed_precision="month")
+    assert mission.closed_display == "March 2020"
     head = HeadOfMissionFactory(start_date=D(2016, 1, 1), start_precision="month", end_date=None)
     assert head.term_display == "January 2016"
 
@@ -159,6 +161,9 @@ def test_an_amount_in_two_currencies_is_kept():
     )
     program.refresh_from_db()
     assert (program.other_amount, program.other_currency) == (Decimal("6100000000.00"), "CAD")
+    assert program.amount_display == "USD 5,700,000,000 (CAD 6,100,000,000)"
+    assert AssistanceProgramFactory(amount=Decimal("4300000.50"), currency="USD").amount_display == "USD 4,300,000.50"
+    assert AssistanceProgramFactory(amount=None, currency="").amount_display == ""
 
 
 @pytest.mark.django_db
