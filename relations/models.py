@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 # ---------------------------------------------------------------------------------------------
@@ -300,6 +301,14 @@ class Source(SlugKeyed):
 
     def __str__(self):
         return self.title
+
+    @property
+    def language_name(self):
+        """The language's English name where Django knows it ("Indonesian"), else its code."""
+        try:
+            return get_language_info(self.language)["name"]
+        except KeyError:
+            return self.language
 
 
 # ---------------------------------------------------------------------------------------------

@@ -89,7 +89,8 @@ class RecordDetailView(DetailView):
 class ReferenceDetailView(DetailView):
     """A piece of reference data and the published records that name it."""
 
-    template_name = "relations/reference_detail.html"
+    def get_template_names(self):
+        return [f"relations/{self.model._meta.model_name}_detail.html", "relations/reference_detail.html"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -320,3 +320,9 @@ def test_a_record_and_its_links_survive_a_natural_key_round_trip():
     assert event.citations.get().source.slug == "saputra-2019"
     assert [e.slug for e in AssistanceProgram.objects.get(slug="scholarships").events.all()] == ["aem-5"]
     assert Mission.objects.get(slug="mission-to-asean").heads.get().name == "Marie-Louise Hannan"
+
+
+def test_a_source_names_its_language():
+    assert Source(language="id").language_name == "Indonesian"
+    assert Source(language="en").language_name == "English"
+    assert Source(language="xx-unknown").language_name == "xx-unknown"

@@ -99,3 +99,11 @@ def test_detail_pages_show_dates_amounts_and_heads_at_their_precision(client):
     head = HeadOfMissionFactory(name="Marie-Louise Hannan", start_date=datetime.date(2016, 1, 1))
     page = client.get(head.mission.get_absolute_url()).content.decode()
     assert "Marie-Louise Hannan, Ambassador of Canada to ASEAN (January 2016)" in page
+
+
+@pytest.mark.django_db
+def test_a_source_page_describes_the_document_in_its_language(client):
+    source = SourceFactory(title="Pelaksanaan Multitrack Diplomacy", language="id", author="M. R. Saputra")
+    page = client.get(source.get_absolute_url()).content.decode()
+    assert '<h1 lang="id">Pelaksanaan Multitrack Diplomacy</h1>' in page
+    assert "Indonesian" in page and "M. R. Saputra" in page
