@@ -584,7 +584,9 @@ class HeadOfMission(models.Model):
     def term_display(self):
         start = format_date(self.start_date, self.start_precision)
         end = format_date(self.end_date, self.end_precision)
-        return f"{start} – {end}" if end else start
+        if start and end:
+            return f"{start} – {end}"
+        return _("until %(date)s") % {"date": end} if end else start
 
     def clean(self):
         self.start_date = truncate_date(self.start_date, self.start_precision)

@@ -109,6 +109,10 @@ def test_date_displays_of_each_content_type():
     assert mission.closed_display == "March 2020"
     head = HeadOfMissionFactory(start_date=D(2016, 1, 1), start_precision="month", end_date=None)
     assert head.term_display == "January 2016"
+    head.end_date, head.end_precision = D(2019, 8, 1), "month"
+    assert head.term_display == "January 2016 – August 2019"
+    head.start_date = None
+    assert head.term_display == "until August 2019"
 
 
 # --- Database constraints: the data's rules hold whatever writes to it -----------------------
