@@ -325,6 +325,14 @@ class RecordQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
 
+    def listed(self):
+        """What public lists, search, the timeline and country pages show."""
+        return self.published()
+
+    def public(self):
+        """What the public may open at its URL: a superset of `listed()`."""
+        return self.published()
+
 
 class Record(SlugKeyed):
     """The fields and behaviour every content type shares; its citations are in Citation."""
@@ -354,6 +362,11 @@ class Record(SlugKeyed):
     @property
     def is_published(self):
         return self.publication_status == PublicationStatus.PUBLISHED
+
+    @property
+    def date_modified(self):
+        """The "Date modified" the public sees."""
+        return self.updated_at
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,10 +53,10 @@ REFERENCE_LOOKUPS = {
 def home(request):
     sections = []
     for model in CONTENT_MODELS:
-        count = model.objects.published().count()
+        count = model.objects.listed().count()
         name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
         sections.append({"name": name, "count": count})
-    latest_events = Event.objects.published().select_related("country")[:5]
+    latest_events = Event.objects.listed().select_related("country")[:5]
     countries = Country.objects.all()
     return render(
         request,
@@ -75,7 +75,7 @@ class RecordDetailView(DetailView):
         published_related = [Prefetch(name, queryset=self._related_queryset(name)) for name in related["prefetch"]]
         citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
         return (
-            self.model.objects.published()
+            self.model.objects.public()
             .select_related(*related["select"])
             .prefetch_related(*published_related, citations)
         )
@@ -83,7 +83,7 @@ class RecordDetailView(DetailView):
     def _related_queryset(self, name):
         field = self.model._meta.get_field(name)
         queryset = field.related_model._default_manager.all()
-        return queryset.published() if field.related_model in CONTENT_MODELS else queryset
+        return queryset.listed() if field.related_model in CONTENT_MODELS else queryset
 
 
 class ReferenceDetailView(DetailView):
@@ -104,7 +104,7 @@ class ReferenceDetailView(DetailView):
         condition = Q()
         for lookup in lookups:
             condition |= Q(**{lookup: self.object})
-        return model.objects.published().filter(condition).distinct()
+        return model.objects.listed().filter(condition).distinct()
 
 
 class CountryDetailView(ReferenceDetailView):
