@@ -7,7 +7,7 @@ from relations.models import Country, Organisation, Pillar, Source, Track
 @pytest.mark.django_db
 def test_loads_the_reference_data_into_an_empty_database(capsys):
     call_command("loadcontent")
-    assert "reference.json: 36 added, 0 already present" in capsys.readouterr().out
+    assert "reference.json: 40 added, 0 already present" in capsys.readouterr().out
     members = dict(Country.objects.asean_members().values_list("code", "asean_member_since"))
     assert members == {
         "ID": 1967,
@@ -36,7 +36,7 @@ def test_running_again_adds_nothing_and_keeps_staff_edits(capsys):
     Track.objects.get(number=9).delete()
     capsys.readouterr()
     call_command("loadcontent")
-    assert "reference.json: 1 added, 35 already present" in capsys.readouterr().out
+    assert "reference.json: 1 added, 39 already present" in capsys.readouterr().out
     assert Country.objects.get(code="LA").name == "Lao People's Democratic Republic"
     assert Track.objects.filter(number=9).exists()
 
@@ -44,7 +44,7 @@ def test_running_again_adds_nothing_and_keeps_staff_edits(capsys):
 @pytest.mark.django_db
 def test_dry_run_writes_nothing(capsys):
     call_command("loadcontent", "--dry-run")
-    assert "36 added" in capsys.readouterr().out
+    assert "40 added" in capsys.readouterr().out
     assert not Country.objects.exists()
 
 

@@ -3,6 +3,9 @@
 `loaddata` replaces every record a fixture names. This command adds only the records that are
 not in the database yet (matched by natural key), so it is safe to run on every start: a new
 fixture's records arrive, and a record staff have changed stays as they left it.
+
+Fixtures load in one order whatever their names: reference data first (content records name countries,
+organisations, tracks and sources by natural key), then the rest alphabetically.
 """
 
 from pathlib import Path
@@ -11,6 +14,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+REFERENCE_FIXTURE = "reference.json"
 
 
 class Command(BaseCommand):
@@ -22,7 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, fixtures, dry_run, **options):
         paths = [Path(name) for name in fixtures] or sorted(
-            path for directory in settings.FIXTURE_DIRS for path in Path(directory).glob("*.json")
+            (path for directory in settings.FIXTURE_DIRS for path in Path(directory).glob("*.json")),
+            key=lambda path: (path.name != REFERENCE_FIXTURE, path.name),
         )
         if missing := [str(path) for path in paths if not path.is_file()]:
             raise CommandError(f"No such fixture: {', '.join(missing)}")
