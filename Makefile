@@ -10,6 +10,7 @@ BIN := $(VENV)/bin
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loadcontent
+	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed

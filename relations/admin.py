@@ -2,11 +2,17 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    CONTENT_MODELS,
+    UNPUBLISHED_STATUSES,
     Agreement,
     AssistanceProgram,
     Citation,
@@ -91,6 +97,34 @@ class SourceAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------------------------------------
 
 
+def may_change_public(request, model):
+    """Whether the user may change what the public sees of this content type: `publish_<model>`."""
+    opts = model._meta
+    return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('publish', opts)}")
+
+
+def may_change_record(request, record):
+    """A draft or a record in review is open to editors; a public record only to publishers."""
+    return record.publication_status in UNPUBLISHED_STATUSES or may_change_public(request, type(record))
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Per-change history (who, when, what) with comparison and revert, under the change permission."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history checks only the view permission before saving a revert; restoring an
+        # earlier version is a change, allowed to whoever may change the record as it is now.
+        if request.method == "POST":
+            current = self.get_object(request, unquote(object_id))
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        current = self.get_object(request, str(obj.pk)) if obj is not None else None
+        return super().revert_disabled(request, obj) or not self.has_change_permission(request, current)
+
+
 class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
@@ -99,8 +133,16 @@ class CitationInline(admin.StackedInline):
     autocomplete_fields = ["source"]
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """What the admins of the four content types share."""
+class RecordAdmin(HistoryAdmin):
+    """What the admins of the four content types share, including the editorial workflow.
+
+    Who may do what comes from Django's permissions (the roles are groups: see setup_roles):
+    `change_<model>` lets a user edit drafts and records in review and submit them for review;
+    `publish_<model>` also lets them publish, archive, return public records to draft and edit
+    public records; `delete_<model>` lets them delete. Every rule is checked on the server: an
+    action the user may not run is not in `get_actions`, so posting it does nothing, and a status
+    the user may not set is not a valid choice in the form.
+    """
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -111,36 +153,92 @@ class RecordAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [CitationInline]
-    actions = ["publish", "return_to_draft"]
+    actions = ["submit_for_review", "publish", "archive", "return_to_draft"]
     show_full_result_count = False
     save_on_top = True
+    history_list_display = ["publication_status"]
 
     record_fields = ["title", "slug", "summary", "body"]
     publication_fieldset = (_("Publication"), {"fields": ["publication_status", ("created_at", "updated_at")]})
 
-    @admin.action(description=_("Publish the selected records"), permissions=["change"])
+    # --- permissions --------------------------------------------------------------------------
+
+    def has_publish_permission(self, request, obj=None):
+        """May publish, archive and unpublish: the `publish_<model>` permission."""
+        return may_change_public(request, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        # What the public sees changes only with a publisher's approval: without the publish
+        # permission, a published or archived record is read-only.
+        return super().has_change_permission(request, obj) and (obj is None or may_change_record(request, obj))
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "publication_status" and not self.has_publish_permission(request):
+            kwargs["choices"] = [(status.value, status.label) for status in UNPUBLISHED_STATUSES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    # --- workflow actions ---------------------------------------------------------------------
+
+    @admin.action(description=_("Submit the selected drafts for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._move(request, queryset, [PublicationStatus.DRAFT], PublicationStatus.REVIEW)
+
+    @admin.action(description=_("Publish the selected records"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._set_status(request, queryset, PublicationStatus.PUBLISHED)
+        self._move(
+            request,
+            queryset,
+            [PublicationStatus.DRAFT, PublicationStatus.REVIEW, PublicationStatus.ARCHIVED],
+            PublicationStatus.PUBLISHED,
+        )
+
+    @admin.action(description=_("Archive the selected published records"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._move(request, queryset, [PublicationStatus.PUBLISHED], PublicationStatus.ARCHIVED)
 
     @admin.action(description=_("Return the selected records to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
-        self._set_status(request, queryset, PublicationStatus.DRAFT)
+        self._move(
+            request,
+            queryset,
+            [PublicationStatus.REVIEW, PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED],
+            PublicationStatus.DRAFT,
+        )
 
-    def _set_status(self, request, queryset, status):
-        # Saved one by one, so that each change is logged in the record's history.
-        changed = 0
-        for record in queryset.exclude(publication_status=status):
-            record.publication_status = status
+    def _move(self, request, queryset, sources, target):
+        """Move the selected records in `sources` that the user may change to `target`.
+
+        Saved one by one, so that each change has its own entry in the record's history (with the
+        user) and in the admin log.
+        """
+        changed = refused = 0
+        for record in queryset.filter(publication_status__in=sources):
+            if not self.has_change_permission(request, record):
+                refused += 1
+                continue
+            record.publication_status = target
+            record._history_user = request.user
             record.save(update_fields=["publication_status", "updated_at"])
             self.log_change(request, record, [{"changed": {"fields": ["publication_status"]}}])
             changed += 1
-        label = PublicationStatus(status).label.lower()
+        label = PublicationStatus(target).label.lower()
         self.message_user(
             request,
             ngettext("%(count)d record is now %(status)s.", "%(count)d records are now %(status)s.", changed)
             % {"count": changed, "status": label},
             messages.SUCCESS,
         )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d public record was left as it is: only a publisher may change it.",
+                    "%(count)d public records were left as they are: only a publisher may change them.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.WARNING,
+            )
 
 
 @admin.register(Event)
@@ -275,8 +373,31 @@ class AssistanceProgramAdmin(RecordAdmin):
 # ---------------------------------------------------------------------------------------------
 
 
+class RecordPartAdmin(HistoryAdmin):
+    """Citations and heads of mission are part of a record: changing one changes the record, so the
+    record's rule applies (a public record's parts are read-only without the publish permission), and
+    a new one can be attached only to a record the user may change."""
+
+    record_attribute = "record"
+
+    def _may_change(self, request, obj):
+        return obj is None or may_change_record(request, getattr(obj, self.record_attribute))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        if model in CONTENT_MODELS and not may_change_public(request, model):
+            kwargs["queryset"] = model._default_manager.filter(publication_status__in=UNPUBLISHED_STATUSES)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(RecordPartAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
@@ -302,7 +423,8 @@ class CitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeadOfMission)
-class HeadOfMissionAdmin(admin.ModelAdmin):
+class HeadOfMissionAdmin(RecordPartAdmin):
+    record_attribute = "mission"
     list_display = ["name", "title", "mission", "term"]
     list_select_related = ["mission"]
     search_fields = ["name", "title", "mission__title"]

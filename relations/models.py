@@ -7,11 +7,12 @@ the record itself. Every content record cites its sources through Citation.
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # ---------------------------------------------------------------------------------------------
 # Dates known to a year, a month or a day
@@ -317,8 +318,18 @@ class Source(SlugKeyed):
 
 
 class PublicationStatus(models.TextChoices):
+    """Where a record is in the editorial workflow: draft → in review → published (→ archived)."""
+
     DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+# What the public may see at a record's URL, and what an Editor (who may not publish) may change:
+# a record the public can see changes only with a Publisher's approval.
+PUBLIC_STATUSES = (PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED)
+UNPUBLISHED_STATUSES = (PublicationStatus.DRAFT, PublicationStatus.REVIEW)
 
 
 class RecordQuerySet(models.QuerySet):
@@ -326,12 +337,27 @@ class RecordQuerySet(models.QuerySet):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
 
     def listed(self):
-        """What public lists, search, the timeline and country pages show."""
+        """What public lists, search, the timeline and country pages show: published, not archived."""
         return self.published()
 
     def public(self):
-        """What the public may open at its URL: a superset of `listed()`."""
-        return self.published()
+        """What the public may open at its URL: `listed()` and the archived records."""
+        return self.filter(publication_status__in=PUBLIC_STATUSES)
+
+    def with_date_modified(self):
+        """Annotate each record with its last published change, so `date_modified` needs no query."""
+        history = self.model.history.model
+        last = (
+            history.objects.filter(id=OuterRef("pk"), publication_status=PublicationStatus.PUBLISHED)
+            .order_by("-history_date")
+            .values("history_date")[:1]
+        )
+        return self.annotate(last_published_change=Subquery(last))
+
+
+def workflow_permissions(model_name, verbose_name_plural):
+    """The permissions a content type adds to Django's add/change/delete/view (see setup_roles)."""
+    return [(f"publish_{model_name}", f"Can publish, archive and unpublish {verbose_name_plural}")]
 
 
 class Record(SlugKeyed):
@@ -346,10 +372,17 @@ class Record(SlugKeyed):
         choices=PublicationStatus,
         default=PublicationStatus.DRAFT,
         db_index=True,
-        help_text=_("Only published records are shown to the public."),
+        help_text=_(
+            "Draft, then in review when it is ready for a publisher. Published records are public and listed; "
+            "archived ones stay at their address, marked as archived, out of lists."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    # Every change, with who made it and when; `inherit=True` gives each content type its own
+    # historical table (HistoricalEvent, …). `updated_at` is left out: history_date says when.
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
 
     objects = SlugManager.from_queryset(RecordQuerySet)()
 
@@ -364,9 +397,29 @@ class Record(SlugKeyed):
         return self.publication_status == PublicationStatus.PUBLISHED
 
     @property
+    def is_archived(self):
+        return self.publication_status == PublicationStatus.ARCHIVED
+
+    @property
+    def is_public(self):
+        return self.publication_status in PUBLIC_STATUSES
+
+    @property
     def date_modified(self):
-        """The "Date modified" the public sees."""
-        return self.updated_at
+        """The "Date modified" the public sees: the last change saved while the record was published.
+
+        Archiving does not change it, and neither does work on a draft before it is published. A record
+        that has no history yet (loaded from a fixture) falls back to its last modification time.
+        """
+        if hasattr(self, "last_published_change"):
+            last = self.last_published_change
+        else:
+            last = (
+                self.history.filter(publication_status=PublicationStatus.PUBLISHED)
+                .values_list("history_date", flat=True)
+                .first()
+            )
+        return last or self.updated_at
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,6 +483,7 @@ class Agreement(Record):
         ordering = ["-adopted_on", "title"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        permissions = workflow_permissions("agreement", "agreements")
         constraints = [not_before("period_end", "period_start", "agreement_period_end_not_before_start")]
 
     @property
@@ -496,6 +550,7 @@ class Event(Record):
         ordering = ["-start_date", "title"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = workflow_permissions("event", "events")
         constraints = [not_before("end_date", "start_date", "event_end_not_before_start")]
 
     @property
@@ -541,6 +596,7 @@ class Mission(Record):
         ordering = ["title"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
+        permissions = workflow_permissions("mission", "missions")
         constraints = [not_before("closed_on", "opened_on", "mission_closed_not_before_opened")]
 
     @property
@@ -570,6 +626,8 @@ class HeadOfMission(models.Model):
     end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while in post."))
     end_precision = precision_field(_("to: precision"))
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     objects = HeadOfMissionManager()
 
@@ -686,6 +744,7 @@ class AssistanceProgram(Record):
         ordering = ["-start_year", "title"]
         verbose_name = _("assistance program")
         verbose_name_plural = _("assistance programs")
+        permissions = workflow_permissions("assistanceprogram", "assistance programs")
         constraints = [
             not_before("end_year", "start_year", "program_end_year_not_before_start"),
             models.CheckConstraint(
@@ -787,6 +846,8 @@ class Citation(models.Model):
             "below it): what it says, and which reading the record follows. Shown on the public page."
         ),
     )
+
+    history = HistoricalRecords()
 
     objects = CitationManager()
 

@@ -5,9 +5,11 @@ sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (s
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "import_export",
+    "simple_history",
+    "csp",
+    "axes",
     "relations",
 ]
 
@@ -64,6 +69,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Records who made each change in the history, whichever view or action saved it.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every login attempt before the password is: it must come first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "relations.urls"
@@ -107,7 +123,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -128,6 +144,78 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # django-import-export: every import or export in one transaction, so a failed row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# ---------------------------------------------------------------------------------------------
+# Security. See README.md, "Security", for what each setting defends against and its limits.
+# ---------------------------------------------------------------------------------------------
+
+# Behind the TLS-terminating proxy (README, Deploy) Django sees plain HTTP from the proxy; with
+# DJANGO_BEHIND_PROXY=1 it trusts the proxy's X-Forwarded-Proto and the address the proxy appends
+# to X-Forwarded-For. Only set it when the proxy overwrites those headers: a client could forge them.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HTTPS only, in production. Development (debug on) runs on plain http://127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600  # a working day: staff sign in again the next day
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 asks for SECURE_HSTS_PRELOAD. Preloading is decided for a whole registrable
+    # domain (e.g. gc.ca) by its owner and binds every subdomain of it; this site, on a subdomain,
+    # cannot make that commitment on its own. HSTS itself (a year, subdomains included) is on.
+    "security.W021",
+]
+
+# Content-Security-Policy (django-csp 4): everything from this site, no inline script or style,
+# no plugins, no <base>, no framing. Public pages and the admin work under it (tests/browser).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Sign-in throttling (django-axes): after 5 failed attempts for one username from one address, that
+# username is refused from that address for 15 minutes. Locking the pair, not the username alone,
+# means an attacker elsewhere cannot lock a member of staff out; and further failures during the
+# cool-off do not extend it, so no one is locked out for longer than 15 minutes at a time.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "relations.security.client_ip"
+
+# Request and upload size. Form data (everything but files) is held in memory up to 2.5 MB, and a
+# request may carry at most 2,000 fields (a changelist action on many records). Uploaded files (the
+# import files) are refused above 5 MB, or unless they are .csv, .tsv, .json or .xlsx, by
+# relations.security.LimitedUploadHandler; below 2.5 MB they stay in memory, above it they go to a
+# temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "relations.security.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,10 @@
-"""Public pages. Only published records are ever shown here."""
+"""Public pages. Only published (and, at their URL, archived) records are shown to the public; staff
+who may view a content type also see its drafts, as a preview marked with the record's status."""
 
+from django.contrib.auth import get_permission_codename
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
 from .models import (
@@ -66,19 +69,41 @@ def home(request):
 
 
 class RecordDetailView(DetailView):
-    """One published content record, with everything it links to and the passages it cites."""
+    """One public content record, with everything it links to and the passages it cites.
+
+    Staff with the view permission on the content type may open it in any status: a preview, with
+    the status banner and headers that keep it out of caches and search engines.
+    """
 
     template_name_suffix = "_detail"
+
+    def is_preview(self):
+        opts = self.model._meta
+        user = self.request.user
+        return user.is_staff and user.has_perm(f"{opts.app_label}.{get_permission_codename('view', opts)}")
 
     def get_queryset(self):
         related = DETAIL_RELATED[self.model]
         published_related = [Prefetch(name, queryset=self._related_queryset(name)) for name in related["prefetch"]]
         citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        records = self.model.objects.all() if self.is_preview() else self.model.objects.public()
         return (
-            self.model.objects.public()
+            records.with_date_modified()
             .select_related(*related["select"])
             .prefetch_related(*published_related, citations)
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_preview"] = not self.object.is_public
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
     def _related_queryset(self, name):
         field = self.model._meta.get_field(name)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from relations.models import Country, Organisation, Pillar, Source, Track
+from relations.models import Country, Event, Organisation, Pillar, Source, Track
 
 
 @pytest.mark.django_db
@@ -52,3 +52,22 @@ def test_dry_run_writes_nothing(capsys):
 def test_a_missing_fixture_is_a_clear_error():
     with pytest.raises(CommandError, match=r"No such fixture: nowhere\.json"):
         call_command("loadcontent", "nowhere.json")
+
+
+@pytest.mark.django_db
+def test_a_loaded_record_starts_its_history_dated_as_in_the_fixture(tmp_path, reference_data):
+    fixture = tmp_path / "events.json"
+    fixture.write_text(
+        """[{"model": "relations.event", "fields": {
+            "title": "A dialogue", "slug": "a-dialogue", "summary": "S.", "body": "",
+            "publication_status": "published", "created_at": "2020-01-02T03:04:05Z",
+            "updated_at": "2021-02-03T04:05:06Z", "kind": "dialogue", "start_date": "2016-06-15",
+            "date_precision": "day", "city": "", "country": ["SG"], "track": null}}]"""
+    )
+    call_command("loadcontent", str(fixture))
+    event = Event.objects.get(slug="a-dialogue")
+    entry = event.history.get()
+    assert entry.history_type == "+"
+    assert entry.history_change_reason == "Loaded from the fixtures"
+    assert entry.history_date == event.updated_at
+    assert event.date_modified.year == 2021

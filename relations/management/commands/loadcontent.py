@@ -8,12 +8,15 @@ Fixtures load in one order whatever their names: reference data first (content r
 organisations, tracks and sources by natural key), then the rest alphabetically.
 """
 
+from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_manager_for_model
 
 REFERENCE_FIXTURE = "reference.json"
 
@@ -46,6 +49,7 @@ class Command(BaseCommand):
     def load(self, path):
         added = kept = 0
         deferred = []
+        created = []
         with path.open(encoding="utf-8") as stream:
             for obj in serializers.deserialize("json", stream, handle_forward_references=True):
                 # The deserializer sets the primary key when the natural key is already in the database.
@@ -54,8 +58,28 @@ class Command(BaseCommand):
                     continue
                 obj.save()
                 added += 1
+                created.append(obj.object)
                 if obj.deferred_fields:
                     deferred.append(obj)
         for obj in deferred:
             obj.save_deferred_fields()
+        self.start_history(created)
         return added, kept
+
+    def start_history(self, records):
+        """Give each added record that has a history its first entry, dated when it was last modified.
+
+        A fixture is loaded raw, which records no history; without this a record's history (and the
+        earliest version it can be restored to) would begin only at its first edit.
+        """
+        by_model = defaultdict(list)
+        for record in records:
+            if getattr(record, "updated_at", None):
+                record._history_date = record.updated_at
+            by_model[type(record)].append(record)
+        for model, added in by_model.items():
+            try:
+                history = get_history_manager_for_model(model)
+            except NotHistoricalModelError:
+                continue
+            history.bulk_history_create(added, default_change_reason="Loaded from the fixtures")

@@ -1,0 +1,54 @@
+"""What the security settings need beyond Django and its libraries: the client's address behind the
+proxy (for django-axes) and a limit on the size and type of uploaded files."""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.translation import gettext as _
+
+# The formats staff import records from. Anything else is refused before it is read.
+UPLOAD_EXTENSIONS = {".csv", ".tsv", ".json", ".xlsx"}
+
+
+def client_ip(request):
+    """The address a request came from: the one our proxy appended to X-Forwarded-For when the site
+    runs behind it (DJANGO_BEHIND_PROXY), else the connection's. Earlier X-Forwarded-For entries are
+    the client's own claims and are never trusted."""
+    if settings.BEHIND_PROXY and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR", "")):
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+class UploadRefused(SuspiciousOperation):
+    """A file of a type the site does not accept (answered with 400 Bad Request)."""
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Refuses an upload larger than UPLOAD_MAX_SIZE or of a type not in UPLOAD_EXTENSIONS.
+
+    Django's own settings cap form data (DATA_UPLOAD_MAX_MEMORY_SIZE) but not files, which it
+    streams to disk whatever their size. This handler comes first: it checks the declared length
+    before anything is read, and counts the bytes as they arrive in case the declaration lies.
+    Both refusals are answered with 400 Bad Request.
+    """
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > settings.UPLOAD_MAX_SIZE:
+            raise RequestDataTooBig(_("Upload is larger than the site accepts."))
+        self.received = 0
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        if PurePath(file_name).suffix.lower() not in UPLOAD_EXTENSIONS:
+            raise UploadRefused(_("Files of this type are not accepted."))
+        super().new_file(field_name, file_name, *args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.UPLOAD_MAX_SIZE:
+            raise RequestDataTooBig(_("Upload is larger than the site accepts."))
+        return raw_data  # passed on to the next handler, which stores it
+
+    def file_complete(self, file_size):
+        return None  # the next handler makes the file
