@@ -5,8 +5,9 @@ described with; the four content types (events, agreements, missions, assistance
 the record itself. Every content record cites its sources through Citation.
 """
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -316,6 +317,11 @@ class Source(SlugKeyed):
 # ---------------------------------------------------------------------------------------------
 
 
+# The text search configuration of the stored search vector and of queries against it. The
+# migration's trigger uses the same one: change both together.
+SEARCH_CONFIG = "english"
+
+
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -332,6 +338,31 @@ class RecordQuerySet(models.QuerySet):
     def public(self):
         """What the public may open at its URL: a superset of `listed()`."""
         return self.published()
+
+    def search(self, text):
+        """The records matching the words in `text`, best match first.
+
+        On PostgreSQL: full-text search on the stored `search_vector` (kept by a trigger, see
+        migration 0002_search_vector), ranked with SearchRank; the query understands quoted
+        phrases, "or" and "-word" (websearch syntax). Elsewhere (SQLite in development): every
+        word must appear in the title, summary or body, newest first by the model's ordering.
+        """
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.filter(search_vector=query)
+                .annotate(rank=SearchRank(F("search_vector"), query))
+                .order_by("-rank", *self.model._meta.ordering)
+            )
+        condition = Q()
+        for word in text.split():
+            word = word.strip('"')
+            if word:
+                condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        return self.filter(condition)
 
 
 class Record(SlugKeyed):
@@ -350,6 +381,10 @@ class Record(SlugKeyed):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+    # Title, summary and body as a weighted tsvector. On PostgreSQL a trigger fills it on every
+    # insert and update, fixtures and raw saves included; elsewhere it stays empty. Not editable
+    # and not serialized: fixtures and exports never carry it.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = SlugManager.from_queryset(RecordQuerySet)()
 
@@ -430,6 +465,11 @@ class Agreement(Record):
         ordering = ["-adopted_on", "title"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
+        indexes = [
+            models.Index(fields=["-adopted_on", "title"], name="agreement_order_idx"),
+            models.Index(fields=["kind"], name="agreement_kind_idx"),
+            models.Index(fields=["status"], name="agreement_status_idx"),
+        ]
         constraints = [not_before("period_end", "period_start", "agreement_period_end_not_before_start")]
 
     @property
@@ -496,6 +536,10 @@ class Event(Record):
         ordering = ["-start_date", "title"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        indexes = [
+            models.Index(fields=["-start_date", "title"], name="event_order_idx"),
+            models.Index(fields=["kind"], name="event_kind_idx"),
+        ]
         constraints = [not_before("end_date", "start_date", "event_end_not_before_start")]
 
     @property
@@ -541,6 +585,11 @@ class Mission(Record):
         ordering = ["title"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
+        indexes = [
+            models.Index(fields=["title"], name="mission_title_idx"),
+            models.Index(fields=["opened_on"], name="mission_opened_idx"),
+            models.Index(fields=["kind"], name="mission_kind_idx"),
+        ]
         constraints = [not_before("closed_on", "opened_on", "mission_closed_not_before_opened")]
 
     @property
@@ -686,6 +735,13 @@ class AssistanceProgram(Record):
         ordering = ["-start_year", "title"]
         verbose_name = _("assistance program")
         verbose_name_plural = _("assistance programs")
+        indexes = [
+            models.Index(fields=["-start_year", "title"], name="program_order_idx"),
+            models.Index(fields=["end_year"], name="program_end_year_idx"),
+            models.Index(fields=["sector"], name="program_sector_idx"),
+            models.Index(fields=["status"], name="program_status_idx"),
+            models.Index(fields=["amount"], name="program_amount_idx"),
+        ]
         constraints = [
             not_before("end_year", "start_year", "program_end_year_not_before_start"),
             models.CheckConstraint(
