@@ -181,7 +181,7 @@ class RecordListView(FilterMixin, ListView):
         and the form says what is wrong.
         """
         self.filterset = self.get_filterset(self.get_filterset_class())
-        if self.filterset.is_valid() or not self.get_strict():
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
             return self.filterset.qs
         return self.filterset.queryset.none()
 
@@ -193,6 +193,7 @@ class RecordListView(FilterMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         context["title"] = self.model._meta.verbose_name_plural
+        context["name"] = self.model._meta.verbose_name
         context["model_name"] = self.model._meta.model_name
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
@@ -281,15 +282,15 @@ def timeline(request):
                 records = records.filter(**{f"{field}__gte": datetime.date(data["year_from"], 1, 1)})
             if data.get("year_to"):
                 records = records.filter(**{f"{field}__lte": datetime.date(data["year_to"], 12, 31)})
-        entries.extend(records)
-    entries.sort(
-        key=lambda record: (record_year(record), str(getattr(record, DATE_FIELDS[type(record)])), record.title)
-    )
+        entries.extend(
+            {"record": record, "type": model._meta.verbose_name, "year": record_year(record)} for record in records
+        )
+    # By year, then by the date within it (a program, known to the year, comes first in its year).
+    entries.sort(key=lambda entry: (entry["year"], str(getattr(entry["record"], DATE_FIELDS[type(entry["record"])]))))
     by_year = data.get("group") == "year"
 
-    def group_key(record):
-        year = record_year(record)
-        return year if by_year else year // 10 * 10
+    def group_key(entry):
+        return entry["year"] if by_year else entry["year"] // 10 * 10
 
     groups = [
         {"key": key, "label": str(key) if by_year else f"{key}s", "entries": list(items)}
