@@ -79,10 +79,15 @@ class RecordFilterSet(django_filters.FilterSet):
         return queryset.filter(**{f"{self.date_field}__lte": datetime.date(year, 12, 31)})
 
     @property
+    def active_count(self):
+        """How many filters other than the order are set."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return sum(1 for key, value in data.items() if key != "o" and value not in (None, "", []))
+
+    @property
     def is_filtered(self):
         """Whether any filter other than the order is set: the page says "matching" then."""
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        return any(value not in (None, "", []) for key, value in data.items() if key not in ("o",))
+        return self.active_count > 0
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
