@@ -42,9 +42,18 @@ class RecordFilterSet(django_filters.FilterSet):
 
     # With words and no order chosen, the best match comes first (search() orders by rank); a
     # chosen order wins, as `o` is declared, and so applied, after `q`.
-    q = django_filters.CharFilter(label=_("Words"), method="filter_words")
-    year_from = django_filters.NumberFilter(label=_("From year"), method="filter_years", widget=YEAR_WIDGET)
-    year_to = django_filters.NumberFilter(label=_("To year"), method="filter_years", widget=YEAR_WIDGET)
+    q = django_filters.CharFilter(label=_("Words"), method="filter_words", max_length=200)
+    year_from = django_filters.NumberFilter(
+        label=_("From year"),
+        method="filter_years",
+        widget=YEAR_WIDGET,
+        min_value=1900,
+        max_value=2100,
+        decimal_places=0,
+    )
+    year_to = django_filters.NumberFilter(
+        label=_("To year"), method="filter_years", widget=YEAR_WIDGET, min_value=1900, max_value=2100, decimal_places=0
+    )
 
     source = django_filters.ModelMultipleChoiceFilter(
         label=_("Source"),

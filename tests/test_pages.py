@@ -146,6 +146,11 @@ def test_an_invalid_filter_value_is_reported_not_an_error(client):
     assert response.status_code == 200
     assert list(response.context["object_list"]) == []
     assert "Enter a number." in response.content.decode()
+    for year in ("0", "-5", "99999", "2010.5"):
+        response = client.get(f"/events/?year_to={year}")
+        assert response.status_code == 200, year
+        assert list(response.context["object_list"]) == []
+    assert client.get("/timeline/?year_from=0").status_code == 200
 
 
 @pytest.mark.django_db
