@@ -5,7 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint check
+# The browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint check chromium
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
@@ -13,8 +16,21 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed
-	$(BIN)/pytest
+test: $(VENV)/.installed chromium
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+# Installs Chromium (and a font to draw text with) when it is missing: as root with apt-get, as
+# CI does on a bare Debian machine; otherwise says what to install.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== Installing Chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at $(CHROMIUM): sudo apt-get install chromium (or set CHROMIUM=...)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -5,8 +5,9 @@ described with; the four content types (events, agreements, missions, assistance
 the record itself. Every content record cites its sources through Citation.
 """
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -317,6 +318,11 @@ class Source(SlugKeyed):
 # ---------------------------------------------------------------------------------------------
 
 
+# The text search configuration of the stored search vector and of queries against it. The
+# migration's trigger uses the same one: change both together.
+SEARCH_CONFIG = "english"
+
+
 class PublicationStatus(models.TextChoices):
     """Where a record is in the editorial workflow: draft → in review → published (→ archived)."""
 
@@ -354,6 +360,31 @@ class RecordQuerySet(models.QuerySet):
         )
         return self.annotate(last_published_change=Subquery(last))
 
+    def search(self, text):
+        """The records matching the words in `text`, best match first.
+
+        On PostgreSQL: full-text search on the stored `search_vector` (kept by a trigger, see
+        migration 0003_search_vector_and_indexes), ranked with SearchRank; the query understands quoted
+        phrases, "or" and "-word" (websearch syntax). Elsewhere (SQLite in development): every
+        word must appear in the title, summary or body, newest first by the model's ordering.
+        """
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.filter(search_vector=query)
+                .annotate(rank=SearchRank(F("search_vector"), query))
+                .order_by("-rank", *self.model._meta.ordering)
+            )
+        condition = Q()
+        for word in text.split():
+            word = word.strip('"')
+            if word:
+                condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        return self.filter(condition)
+
 
 def workflow_permissions(model_name, verbose_name_plural):
     """The permissions a content type adds to Django's add/change/delete/view (see setup_roles)."""
@@ -379,10 +410,15 @@ class Record(SlugKeyed):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+    # Title, summary and body as a weighted tsvector. On PostgreSQL a trigger fills it on every
+    # insert and update, fixtures and raw saves included; elsewhere it stays empty. Not editable
+    # and not serialized: fixtures and exports never carry it.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     # Every change, with who made it and when; `inherit=True` gives each content type its own
-    # historical table (HistoricalEvent, …). `updated_at` is left out: history_date says when.
-    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
+    # historical table (HistoricalEvent, …). `updated_at` is left out (history_date says when), and
+    # so is the search vector, which the database derives from the other fields.
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at", "search_vector"])
 
     objects = SlugManager.from_queryset(RecordQuerySet)()
 
@@ -484,6 +520,11 @@ class Agreement(Record):
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         permissions = workflow_permissions("agreement", "agreements")
+        indexes = [
+            models.Index(fields=["-adopted_on", "title"], name="agreement_order_idx"),
+            models.Index(fields=["kind"], name="agreement_kind_idx"),
+            models.Index(fields=["status"], name="agreement_status_idx"),
+        ]
         constraints = [not_before("period_end", "period_start", "agreement_period_end_not_before_start")]
 
     @property
@@ -551,6 +592,10 @@ class Event(Record):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = workflow_permissions("event", "events")
+        indexes = [
+            models.Index(fields=["-start_date", "title"], name="event_order_idx"),
+            models.Index(fields=["kind"], name="event_kind_idx"),
+        ]
         constraints = [not_before("end_date", "start_date", "event_end_not_before_start")]
 
     @property
@@ -597,6 +642,11 @@ class Mission(Record):
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         permissions = workflow_permissions("mission", "missions")
+        indexes = [
+            models.Index(fields=["title"], name="mission_title_idx"),
+            models.Index(fields=["opened_on"], name="mission_opened_idx"),
+            models.Index(fields=["kind"], name="mission_kind_idx"),
+        ]
         constraints = [not_before("closed_on", "opened_on", "mission_closed_not_before_opened")]
 
     @property
@@ -745,6 +795,13 @@ class AssistanceProgram(Record):
         verbose_name = _("assistance program")
         verbose_name_plural = _("assistance programs")
         permissions = workflow_permissions("assistanceprogram", "assistance programs")
+        indexes = [
+            models.Index(fields=["-start_year", "title"], name="program_order_idx"),
+            models.Index(fields=["end_year"], name="program_end_year_idx"),
+            models.Index(fields=["sector"], name="program_sector_idx"),
+            models.Index(fields=["status"], name="program_status_idx"),
+            models.Index(fields=["amount"], name="program_amount_idx"),
+        ]
         constraints = [
             not_before("end_year", "start_year", "program_end_year_not_before_start"),
             models.CheckConstraint(

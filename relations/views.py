@@ -1,12 +1,26 @@
-"""Public pages. Only published (and, at their URL, archived) records are shown to the public; staff
-who may view a content type also see its drafts, as a preview marked with the record's status."""
+"""Public pages. Only published records are listed: `listed()` for lists, search, the timeline,
+home and reference pages; `public()` (published and archived) for what a URL may open. Staff who
+may view a content type also see its drafts, as a preview marked with the record's status."""
 
+import datetime
+from itertools import groupby
+
+from django import forms
 from django.contrib.auth import get_permission_codename
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import ExtractYear
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.generic import DetailView
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterMixin
 
+from .filters import FILTERSETS
 from .models import (
     CONTENT_MODELS,
     Agreement,
@@ -53,19 +67,263 @@ REFERENCE_LOOKUPS = {
 }
 
 
+# What each content type's list rows show beyond its own columns, loaded with it in one query.
+LIST_RELATED = {
+    Event: ["country", "track"],
+    Agreement: ["country"],
+    Mission: ["country"],
+    AssistanceProgram: [],
+}
+
+# The list filter that selects the records naming a piece of reference data, and the value of it.
+REFERENCE_FILTERS = {
+    Country: ("country", lambda country: country.code),
+    Organisation: ("organisation", lambda organisation: organisation.slug),
+    Track: ("track", lambda track: track.number),
+    Pillar: ("pillar", lambda pillar: pillar.slug),
+    Source: ("source", lambda source: source.slug),
+}
+
+# Each content type's date, as the timeline and the home page's decades place it.
+DATE_FIELDS = {Event: "start_date", Agreement: "adopted_on", Mission: "opened_on", AssistanceProgram: "start_year"}
+TIMELINE_FIELDS = {
+    Event: ["title", "slug", "start_date", "end_date", "date_precision"],
+    Agreement: ["title", "slug", "adopted_on", "adopted_precision"],
+    Mission: ["title", "slug", "opened_on", "opened_precision"],
+    AssistanceProgram: ["title", "slug", "start_year", "end_year"],
+}
+FIRST_YEAR = 1977  # Canada became a dialogue partner of ASEAN.
+
+# How many records of each type a reference page or the search page shows before "See all".
+SAMPLE_SIZE = 10
+
+
+def list_url(model, **params):
+    """The list page of a content type, filtered by the given querystring parameters."""
+    url = reverse(f"relations:{model._meta.model_name}-list")
+    return f"{url}?{urlencode(params, doseq=True)}" if params else url
+
+
+def crumb(model):
+    """A breadcrumb to a content type's list page."""
+    return {"url": list_url(model), "label": model._meta.verbose_name_plural}
+
+
+def record_year(record):
+    value = getattr(record, DATE_FIELDS[type(record)])
+    return value if isinstance(value, int) else value.year
+
+
 def home(request):
     sections = []
     for model in CONTENT_MODELS:
         count = model.objects.listed().count()
         name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
-        sections.append({"name": name, "count": count})
-    latest_events = Event.objects.listed().select_related("country")[:5]
-    countries = Country.objects.all()
+        sections.append({"name": name, "count": count, "url": list_url(model)})
+    latest_events = Event.objects.listed().defer("search_vector").select_related("country")[:5]
+    countries = Country.objects.order_by("asean_member_since", "name")
     return render(
         request,
         "relations/home.html",
-        {"sections": sections, "latest_events": latest_events, "countries": countries},
+        {"sections": sections, "latest_events": latest_events, "countries": countries, "decades": decades()},
     )
+
+
+def decades():
+    """Published records per decade from 1970 to today's, all four types together: 4 queries."""
+    counts = {}
+    for model in CONTENT_MODELS:
+        field = DATE_FIELDS[model]
+        year = F(field) if model is AssistanceProgram else ExtractYear(field)
+        rows = (
+            model.objects.listed()
+            .filter(**{f"{field}__isnull": False})
+            .annotate(year=year)
+            .values("year")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            decade = row["year"] // 10 * 10
+            counts[decade] = counts.get(decade, 0) + row["n"]
+    this_decade = datetime.date.today().year // 10 * 10
+    first = min([FIRST_YEAR // 10 * 10, *counts])
+    timeline_url = reverse("relations:timeline")
+    return [
+        {
+            "decade": decade,
+            "count": counts.get(decade, 0),
+            "url": f"{timeline_url}?{urlencode({'year_from': decade, 'year_to': decade + 9, 'group': 'year'})}",
+        }
+        for decade in range(first, this_decade + 10, 10)
+    ]
+
+
+class RecordListView(FilterMixin, ListView):
+    """A content type's published records, filtered, ordered and paginated by the querystring.
+
+    One class for the four types, parameterised by `model` (and FILTERSETS[model]). The records a
+    page lists come from `get_filtered_queryset()`: a download of "what this page filtered" should
+    take its rows from there, with the same querystring.
+    """
+
+    paginate_by = 20
+    template_name_suffix = "_list"
+
+    def get_filterset_class(self):
+        return FILTERSETS[self.model]
+
+    def get_queryset(self):
+        """The published records the filters start from, with what each row shows."""
+        return self.model.objects.listed().defer("search_vector").select_related(*LIST_RELATED[self.model])
+
+    def get_filtered_queryset(self):
+        """The records the querystring's filters select, in the order it asks for, unpaginated.
+
+        Sets `self.filterset`. With a value that does not validate (a year of "abc") it is empty,
+        and the form says what is wrong.
+        """
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
+            return self.filterset.qs
+        return self.filterset.queryset.none()
+
+    def get(self, request, *args, **kwargs):
+        self.object_list = self.get_filtered_queryset()
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["title"] = self.model._meta.verbose_name_plural
+        context["name"] = self.model._meta.verbose_name
+        context["model_name"] = self.model._meta.model_name
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        return context
+
+
+def search(request):
+    """Words searched in all four content types: the best matches of each, and a link to all."""
+    text = request.GET.get("q", "").strip()[:200]
+    groups = []
+    total = 0
+    if text:
+        for model in CONTENT_MODELS:
+            records = model.objects.listed().defer("search_vector").search(text)
+            count = records.count()
+            total += count
+            groups.append(
+                {
+                    "name": model._meta.verbose_name_plural,
+                    "count": count,
+                    "records": records[:SAMPLE_SIZE] if count else [],
+                    "url": list_url(model, q=text),
+                }
+            )
+    return render(request, "relations/search.html", {"q": text, "groups": groups, "total": total})
+
+
+class TimelineForm(forms.Form):
+    TYPES = [(model._meta.model_name, model._meta.verbose_name_plural) for model in CONTENT_MODELS]
+
+    type = forms.MultipleChoiceField(
+        label=_("Type"), choices=TYPES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    track = forms.ModelMultipleChoiceField(
+        label=_("Track"),
+        queryset=Track.objects.all(),
+        to_field_name="number",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only events have a track: choosing one shows events only."),
+    )
+    pillar = forms.ModelMultipleChoiceField(
+        label=_("Pillar"),
+        queryset=Pillar.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Missions have no pillar: choosing one leaves them out."),
+    )
+    year_from = forms.IntegerField(label=_("From year"), required=False, min_value=1900, max_value=2100)
+    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1900, max_value=2100)
+    group = forms.ChoiceField(
+        label=_("Group by"),
+        choices=[("decade", _("Decade")), ("year", _("Year"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+def timeline(request):
+    """All four content types together in date order, grouped by decade or year: 4 queries."""
+    form = TimelineForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    types = set(data.get("type") or [model._meta.model_name for model in CONTENT_MODELS])
+    entries = []
+    for model in CONTENT_MODELS:
+        if model._meta.model_name not in types:
+            continue
+        if data.get("track") and model is not Event:
+            continue
+        if data.get("pillar") and model is Mission:
+            continue
+        field = DATE_FIELDS[model]
+        records = model.objects.listed().filter(**{f"{field}__isnull": False}).only(*TIMELINE_FIELDS[model])
+        if data.get("track"):
+            records = records.filter(track__in=data["track"])
+        if data.get("pillar"):
+            records = records.filter(pk__in=model.objects.filter(pillars__in=data["pillar"]).values("pk"))
+        if model is AssistanceProgram:
+            if data.get("year_from"):
+                records = records.filter(start_year__gte=data["year_from"])
+            if data.get("year_to"):
+                records = records.filter(start_year__lte=data["year_to"])
+        else:
+            if data.get("year_from"):
+                records = records.filter(**{f"{field}__gte": datetime.date(data["year_from"], 1, 1)})
+            if data.get("year_to"):
+                records = records.filter(**{f"{field}__lte": datetime.date(data["year_to"], 12, 31)})
+        entries.extend(
+            {"record": record, "type": model._meta.verbose_name, "year": record_year(record)} for record in records
+        )
+    # By year, then by the date within it (a program, known to the year, comes first in its year).
+    entries.sort(key=lambda entry: (entry["year"], str(getattr(entry["record"], DATE_FIELDS[type(entry["record"])]))))
+    by_year = data.get("group") == "year"
+
+    def group_key(entry):
+        return entry["year"] if by_year else entry["year"] // 10 * 10
+
+    groups = [
+        {"key": key, "label": str(key) if by_year else f"{key}s", "entries": list(items)}
+        for key, items in groupby(entries, key=group_key)
+    ]
+    return render(request, "relations/timeline.html", {"form": form, "groups": groups, "count": len(entries)})
+
+
+def country_list(request):
+    countries = Country.objects.order_by("name")
+    return render(
+        request,
+        "relations/country_list.html",
+        {
+            "members": [country for country in countries if country.is_asean_member],
+            "others": [country for country in countries if not country.is_asean_member],
+        },
+    )
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 class RecordDetailView(DetailView):
@@ -89,14 +347,10 @@ class RecordDetailView(DetailView):
         records = self.model.objects.all() if self.is_preview() else self.model.objects.public()
         return (
             records.with_date_modified()
+            .defer("search_vector")
             .select_related(*related["select"])
             .prefetch_related(*published_related, citations)
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["is_preview"] = not self.object.is_public
-        return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -108,28 +362,54 @@ class RecordDetailView(DetailView):
     def _related_queryset(self, name):
         field = self.model._meta.get_field(name)
         queryset = field.related_model._default_manager.all()
-        return queryset.listed() if field.related_model in CONTENT_MODELS else queryset
+        return queryset.listed().defer("search_vector") if field.related_model in CONTENT_MODELS else queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["trail"] = [crumb(self.model)]
+        context["record_type"] = self.model._meta.verbose_name
+        context["is_preview"] = not self.object.is_public
+        return context
 
 
 class ReferenceDetailView(DetailView):
-    """A piece of reference data and the published records that name it."""
+    """A piece of reference data and the published records that name it: for each content type,
+    how many, the latest few and a link to the list page filtered by it (2 queries a type)."""
 
     def get_template_names(self):
         return [f"relations/{self.model._meta.model_name}_detail.html", "relations/reference_detail.html"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["record_groups"] = [
-            {"name": model._meta.verbose_name_plural, "records": self._records(model, lookups)}
-            for model, lookups in REFERENCE_LOOKUPS[self.model].items()
-        ]
+        name, value = REFERENCE_FILTERS[self.model]
+        groups = []
+        for model, lookups in REFERENCE_LOOKUPS[self.model].items():
+            records = self._records(model, lookups)
+            count = records.count()
+            groups.append(
+                {
+                    "name": model._meta.verbose_name_plural,
+                    "model_name": model._meta.model_name,
+                    "count": count,
+                    "records": records[:SAMPLE_SIZE] if count else [],
+                    "url": list_url(model, **{name: value(self.object)}),
+                }
+            )
+        context["record_groups"] = groups
+        context["trail"] = self.get_trail()
         return context
+
+    def get_trail(self):
+        return []
 
     def _records(self, model, lookups):
         condition = Q()
         for lookup in lookups:
             condition |= Q(**{lookup: self.object})
-        return model.objects.listed().filter(condition).distinct()
+        # A subquery rather than DISTINCT: a record naming it twice (as its place and as a party)
+        # is listed once, and the count stays a plain one.
+        matching = model.objects.filter(condition).values("pk")
+        return model.objects.listed().defer("search_vector").filter(pk__in=matching)
 
 
 class CountryDetailView(ReferenceDetailView):
@@ -140,3 +420,6 @@ class CountryDetailView(ReferenceDetailView):
     def get_object(self, queryset=None):
         self.kwargs["code"] = self.kwargs["code"].upper()
         return super().get_object(queryset)
+
+    def get_trail(self):
+        return [{"url": reverse("relations:country-list"), "label": _("Countries")}]

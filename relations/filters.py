@@ -1,0 +1,340 @@
+"""The public list pages' filters, one FilterSet per content type.
+
+Every filter reads its value from the querystring, so any filtered view of a list is a URL that
+can be bookmarked and shared. Multi-valued filters on relations filter through a `pk__in`
+subquery rather than a join, so a record matching several chosen values is listed once without
+DISTINCT, and the paginator's COUNT stays a plain one.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Source, Track
+
+YEAR_WIDGET = forms.NumberInput(attrs={"min": 1900, "max": 2100, "step": 1, "inputmode": "numeric"})
+
+
+def checkboxes():
+    return forms.CheckboxSelectMultiple(attrs={"class": "checkboxes"})
+
+
+def countries():
+    # ASEAN members first, then the others (Canada), each group by name.
+    return Country.objects.order_by("asean_member_since", "name")
+
+
+def matching(queryset, lookups, values):
+    """Records whose relation named by any of `lookups` is one of `values`, without duplicates."""
+    if not values:
+        return queryset
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{f"{lookup}__in": values})
+    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """What every content type's filters share: words to search for, and a range of years."""
+
+    # With words and no order chosen, the best match comes first (search() orders by rank); a
+    # chosen order wins, as `o` is declared, and so applied, after `q`.
+    q = django_filters.CharFilter(label=_("Words"), method="filter_words", max_length=200)
+    year_from = django_filters.NumberFilter(
+        label=_("From year"),
+        method="filter_years",
+        widget=YEAR_WIDGET,
+        min_value=1900,
+        max_value=2100,
+        decimal_places=0,
+    )
+    year_to = django_filters.NumberFilter(
+        label=_("To year"), method="filter_years", widget=YEAR_WIDGET, min_value=1900, max_value=2100, decimal_places=0
+    )
+
+    source = django_filters.ModelMultipleChoiceFilter(
+        label=_("Source"),
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        method="filter_source",
+        widget=checkboxes(),
+    )
+
+    # The date field the year range applies to; AssistanceProgram overrides filter_years.
+    date_field = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In the form: the words and the order first, the source (rarely needed) last.
+        first = [name for name in ("q", "o", "year_from", "year_to") if name in self.filters]
+        last = ["source"]
+        middle = [name for name in self.filters if name not in first and name not in last]
+        self.filters = {name: self.filters[name] for name in first + middle + last}
+
+    def filter_source(self, queryset, name, value):
+        return matching(queryset, ["citations__source"], value)
+
+    def filter_words(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_years(self, queryset, name, value):
+        # Compared as dates rather than with __year, so the index on the date serves the range.
+        year = int(value)
+        if name == "year_from":
+            return queryset.filter(**{f"{self.date_field}__gte": datetime.date(year, 1, 1)})
+        return queryset.filter(**{f"{self.date_field}__lte": datetime.date(year, 12, 31)})
+
+    @property
+    def active_count(self):
+        """How many filters other than the order are set."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return sum(1 for key, value in data.items() if key != "o" and value not in (None, "", []))
+
+    @property
+    def is_filtered(self):
+        """Whether any filter other than the order is set: the page says "matching" then."""
+        return self.active_count > 0
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Orders by the chosen field, then by title and id, so that pages never overlap."""
+
+    def get_ordering_value(self, param):
+        return param
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "title", "pk")
+
+
+def ordering(*fields):
+    """A "Sort by" filter offering the given (field, label) pairs, each a choice of its own."""
+    return StableOrderingFilter(
+        label=_("Sort by"),
+        fields=[(field.lstrip("-"), field.lstrip("-")) for field, _label in fields],
+        choices=list(fields),
+        empty_label=None,
+    )
+
+
+class EventFilterSet(RecordFilterSet):
+    date_field = "start_date"
+
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"),
+        queryset=countries(),
+        to_field_name="code",
+        method="filter_country",
+        widget=checkboxes(),
+    )
+    track = django_filters.ModelMultipleChoiceFilter(
+        label=_("Track"),
+        queryset=Track.objects.all(),
+        to_field_name="number",
+        method="filter_track",
+        widget=checkboxes(),
+    )
+    pillar = django_filters.ModelMultipleChoiceFilter(
+        label=_("Pillar"),
+        queryset=Pillar.objects.all(),
+        to_field_name="slug",
+        method="filter_pillar",
+        widget=checkboxes(),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=Event.Kind.choices, widget=checkboxes(), distinct=False
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        method="filter_organisation",
+        widget=checkboxes(),
+    )
+    o = ordering(
+        ("-start_date", _("Newest first")),
+        ("start_date", _("Oldest first")),
+        ("title", _("Title (A to Z)")),
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_country(self, queryset, name, value):
+        return matching(queryset, ["country"], value)
+
+    def filter_track(self, queryset, name, value):
+        return matching(queryset, ["track"], value)
+
+    def filter_pillar(self, queryset, name, value):
+        return matching(queryset, ["pillars"], value)
+
+    def filter_organisation(self, queryset, name, value):
+        return matching(queryset, ["organisations"], value)
+
+
+class AgreementFilterSet(RecordFilterSet):
+    date_field = "adopted_on"
+
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"),
+        queryset=countries(),
+        to_field_name="code",
+        method="filter_country",
+        widget=checkboxes(),
+        help_text=_("A party, or where it was adopted."),
+    )
+    pillar = django_filters.ModelMultipleChoiceFilter(
+        label=_("Pillar"),
+        queryset=Pillar.objects.all(),
+        to_field_name="slug",
+        method="filter_pillar",
+        widget=checkboxes(),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=Agreement.Kind.choices, widget=checkboxes(), distinct=False
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Agreement.Status.choices, widget=checkboxes(), distinct=False
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        method="filter_organisation",
+        widget=checkboxes(),
+    )
+    o = ordering(
+        ("-adopted_on", _("Newest first")),
+        ("adopted_on", _("Oldest first")),
+        ("title", _("Title (A to Z)")),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_country(self, queryset, name, value):
+        return matching(queryset, ["country", "party_countries"], value)
+
+    def filter_pillar(self, queryset, name, value):
+        return matching(queryset, ["pillars"], value)
+
+    def filter_organisation(self, queryset, name, value):
+        return matching(queryset, ["party_organisations"], value)
+
+
+class MissionFilterSet(RecordFilterSet):
+    date_field = "opened_on"
+
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"),
+        queryset=countries(),
+        to_field_name="code",
+        method="filter_country",
+        widget=checkboxes(),
+        help_text=_("Where it is, or a country it is accredited to."),
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=Mission.Kind.choices, widget=checkboxes(), distinct=False
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("open", _("Open")), ("closed", _("Closed"))],
+        method="filter_status",
+        empty_label=_("Any"),
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        label=_("Accredited to"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        method="filter_organisation",
+        widget=checkboxes(),
+    )
+    o = ordering(
+        ("title", _("Name (A to Z)")),
+        ("-opened_on", _("Newest first")),
+        ("opened_on", _("Oldest first")),
+    )
+
+    class Meta:
+        model = Mission
+        fields = []
+
+    def filter_country(self, queryset, name, value):
+        return matching(queryset, ["country", "accredited_countries"], value)
+
+    def filter_organisation(self, queryset, name, value):
+        return matching(queryset, ["accredited_organisations"], value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(closed_on__isnull=value == "open")
+
+
+class AssistanceProgramFilterSet(RecordFilterSet):
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"),
+        queryset=countries(),
+        to_field_name="code",
+        method="filter_country",
+        widget=checkboxes(),
+    )
+    pillar = django_filters.ModelMultipleChoiceFilter(
+        label=_("Pillar"),
+        queryset=Pillar.objects.all(),
+        to_field_name="slug",
+        method="filter_pillar",
+        widget=checkboxes(),
+    )
+    sector = django_filters.MultipleChoiceFilter(
+        label=_("Sector"), choices=AssistanceProgram.Sector.choices, widget=checkboxes(), distinct=False
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=AssistanceProgram.Status.choices, widget=checkboxes(), distinct=False
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        method="filter_organisation",
+        widget=checkboxes(),
+    )
+    o = ordering(
+        ("-start_year", _("Newest first")),
+        ("start_year", _("Oldest first")),
+        ("-amount", _("Largest amount first")),
+        ("title", _("Title (A to Z)")),
+    )
+
+    class Meta:
+        model = AssistanceProgram
+        fields = []
+
+    def filter_years(self, queryset, name, value):
+        # A program spans years: it is in the range if it overlaps it.
+        year = int(value)
+        if name == "year_from":
+            return queryset.filter(Q(end_year__gte=year) | Q(end_year__isnull=True, start_year__gte=year))
+        return queryset.filter(start_year__lte=year)
+
+    def filter_country(self, queryset, name, value):
+        return matching(queryset, ["countries"], value)
+
+    def filter_pillar(self, queryset, name, value):
+        return matching(queryset, ["pillars"], value)
+
+    def filter_organisation(self, queryset, name, value):
+        return matching(queryset, ["organisations"], value)
+
+
+FILTERSETS = {
+    Event: EventFilterSet,
+    Agreement: AgreementFilterSet,
+    Mission: MissionFilterSet,
+    AssistanceProgram: AssistanceProgramFilterSet,
+}

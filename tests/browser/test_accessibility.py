@@ -1,0 +1,122 @@
+"""WCAG 2.1 AA with axe-core, keyboard use, and layout at a phone's and a desktop's width."""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+PAGES = {
+    "home": "/",
+    "events": "/events/",
+    "agreements": "/agreements/",
+    "missions": "/missions/",
+    "programs": "/programs/",
+    "events-filtered": "/events/?country=ID&kind=dialogue&pillar=economic&o=title",
+    "search": "/search/?q=dialogue",
+    "timeline": "/timeline/",
+    "country": "/countries/id/",
+    "countries": "/countries/",
+    "event": "/events/dialogue-0/",
+    "agreement": "/agreements/joint-declaration-0/",
+    "mission": "/missions/mission-0/",
+    "program": "/programs/program-0/",
+    "not-found": "/no-such-page/",
+}
+WIDTHS = {"desktop": 1280, "phone": 360}
+
+axe = Axe()
+
+
+def describe(violations):
+    return "\n".join(
+        f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
+        + "\n".join(f"    {node['target']}: {node['failureSummary']}" for node in violation["nodes"])
+        for violation in violations
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_page_meets_wcag_21_aa_and_fits_the_screen(page, live_server, site, path, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(live_server.url + path)
+    assert response.status == (404 if path == "/no-such-page/" else 200)
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = results.response["violations"]
+    assert not violations, describe(violations)
+    # Nothing wider than the screen: no sideways scrolling at 360 px (WCAG 1.4.10, reflow).
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if folder := os.environ.get("SCREENSHOTS"):
+        name = next(key for key, value in PAGES.items() if value == path)
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+
+
+def test_axe_does_report_a_violation(page, live_server):
+    """The check above is only worth something if axe does find what it looks for."""
+    page.set_content('<html lang="en"><title>t</title><main><input type="text"><img src="x.png"></main></html>')
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert {violation["id"] for violation in results.response["violations"]} >= {"label", "image-alt"}
+
+
+def test_skip_link_is_first_visible_on_focus_and_moves_to_the_content(page, live_server, site):
+    page.goto(live_server.url + "/events/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("element => element === document.activeElement")
+    box = skip.bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0, "the focused skip link is on screen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.keyboard.press("Tab")
+    # The next stop is inside the main content, not back in the header.
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+
+
+def test_focus_is_visible_on_links_buttons_and_fields(page, live_server, site):
+    page.goto(live_server.url + "/events/")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        style = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+        )
+        tag, outline, width = style
+        assert outline != "none" and width >= 2, f"no visible focus on a {tag}"
+
+
+def test_filters_work_without_javascript(browser, live_server, site):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + "/events/")
+    page.get_by_text("Filter events").click()
+    page.locator("details.filter-group summary", has_text="Country").click()
+    page.get_by_label("Indonesia").check()
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/events/?*country=ID*")
+    assert page.locator(".result-count").inner_text().startswith("2 events matching the filters")
+    context.close()
+
+
+def test_filters_unfold_beside_the_results_on_a_wide_screen(page, live_server, site):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/programs/")
+    assert page.locator("details.filter-toggle").evaluate("details => details.open")
+    page.locator("details.filter-group summary", has_text="Pillar").click()
+    page.get_by_label("Economic Community").check()
+    page.get_by_label("Sort by").select_option("-amount")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/programs/?*pillar=economic*")
+    assert "o=-amount" in page.url
+    assert page.locator(".result").count() == 3
+
+
+def test_search_from_the_header(page, live_server, site):
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox", name="Search the record").fill("dialogue")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=dialogue")
+    assert page.get_by_role("heading", name="Search results for “dialogue”").is_visible()

@@ -1,0 +1,277 @@
+"""The public pages at two sizes of data: what each shows, and a bounded number of queries."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.views.defaults import server_error
+
+from relations.models import Event
+
+from . import sample
+from .factories import (
+    AgreementFactory,
+    AssistanceProgramFactory,
+    CountryFactory,
+    EventFactory,
+    MissionFactory,
+    PillarFactory,
+    TrackFactory,
+)
+
+PAGES = [
+    "/",
+    "/events/",
+    "/agreements/",
+    "/missions/",
+    "/programs/",
+    "/events/?country=ID&country=PH&pillar=economic&kind=dialogue&track=1&organisation=asean-secretariat&o=title",
+    "/agreements/?country=ID&status=in-force&kind=joint-declaration&pillar=economic&year_from=1980&year_to=2020",
+    "/missions/?country=ID&status=open&organisation=asean-secretariat&o=-opened_on",
+    "/programs/?country=ID&sector=education&status=ongoing&pillar=economic&year_from=1990&o=-amount",
+    "/events/?source=gac-backgrounder&year_to=2030",
+    "/search/?q=dialogue",
+    "/timeline/",
+    "/timeline/?group=year&track=1&pillar=economic&type=event&type=agreement",
+    "/countries/",
+    "/countries/id/",
+    "/pillars/economic/",
+    "/organisations/asean-secretariat/",
+    "/tracks/1/",
+    "/sources/gac-backgrounder/",
+    "/events/dialogue-0/",
+    "/agreements/joint-declaration-0/",
+    "/missions/mission-0/",
+    "/programs/program-0/",
+]
+
+
+# A page's queries: its records, their count, related rows prefetched, and one per filter's choices;
+# never one per row. The same bound holds at both sizes.
+MAX_QUERIES = 12
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [2, 25])
+def test_every_public_page_runs_a_bounded_number_of_queries(client, size, django_assert_max_num_queries):
+    sample.build(size)
+    for url in PAGES:
+        with django_assert_max_num_queries(MAX_QUERIES):
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Unpublished draft" not in response.content.decode(), url
+
+
+def page_text(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_list_pages_paginate_and_keep_the_filters_in_the_links(client):
+    sample.build(25)
+    page = page_text(client, "/events/?country=ID&country=PH")
+    assert "Showing 1 to 20 of 25 events matching the filters." in page
+    assert 'href="?country=ID&amp;country=PH&amp;page=2"' in page
+    second = client.get("/events/?country=ID&country=PH&page=2")
+    assert len(second.context["object_list"]) == 5
+    assert client.get("/events/?page=9").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_list_shows_only_listed_records(client):
+    EventFactory(title="Published dialogue")
+    EventFactory(title="Draft dialogue", publication_status="draft")
+    page = page_text(client, "/events/")
+    assert "Published dialogue" in page and "Draft dialogue" not in page
+    assert "1 events" not in page and "1 event" in page
+
+
+@pytest.mark.django_db
+def test_event_filters_combine_and_multi_select(client):
+    indonesia = CountryFactory(code="ID", name="Indonesia")
+    philippines = CountryFactory(code="PH", name="Philippines")
+    canada = CountryFactory(code="CA", name="Canada")
+    pillar = PillarFactory(slug="economic")
+    old = EventFactory(title="Old in Indonesia", country=indonesia, start_date=datetime.date(1980, 5, 1))
+    new = EventFactory(title="New in Philippines", country=philippines, start_date=datetime.date(2016, 5, 1))
+    EventFactory(title="In Canada", country=canada, start_date=datetime.date(2016, 5, 1))
+    new.pillars.add(pillar)
+
+    def titles(query):
+        return [event.title for event in client.get(f"/events/?{query}").context["object_list"]]
+
+    assert titles("country=ID&country=PH") == ["New in Philippines", "Old in Indonesia"]
+    assert titles("country=ID&country=PH&o=start_date") == ["Old in Indonesia", "New in Philippines"]
+    assert titles("year_from=2000") == ["In Canada", "New in Philippines"]
+    assert titles("year_to=1999") == ["Old in Indonesia"]
+    assert titles("pillar=economic") == ["New in Philippines"]
+    assert titles(f"track={old.track.number}&country=ID") == ["Old in Indonesia"]
+    assert titles("kind=summit") == []
+
+
+@pytest.mark.django_db
+def test_a_record_matching_several_chosen_values_is_listed_once(client):
+    indonesia = CountryFactory(code="ID", name="Indonesia")
+    philippines = CountryFactory(code="PH", name="Philippines")
+    agreement = AgreementFactory(country=indonesia)
+    agreement.party_countries.add(indonesia, philippines)
+    response = client.get("/agreements/?country=ID&country=PH")
+    assert list(response.context["object_list"]) == [agreement]
+    assert response.context["paginator"].count == 1
+
+
+@pytest.mark.django_db
+def test_other_types_filters(client):
+    program = AssistanceProgramFactory(title="Scholarships", start_year=2010, end_year=2020, status="ongoing")
+    AssistanceProgramFactory(title="Old program", start_year=1990, end_year=1995, status="completed")
+    program.countries.add(CountryFactory(code="VN", name="Viet Nam"))
+    assert [p.title for p in client.get("/programs/?year_from=2015").context["object_list"]] == ["Scholarships"]
+    assert [p.title for p in client.get("/programs/?country=VN").context["object_list"]] == ["Scholarships"]
+    assert [p.title for p in client.get("/programs/?status=completed").context["object_list"]] == ["Old program"]
+    MissionFactory(title="Closed office", closed_on=datetime.date(2020, 1, 1))
+    MissionFactory(title="Open mission")
+    assert [m.title for m in client.get("/missions/?status=open").context["object_list"]] == ["Open mission"]
+    AgreementFactory(title="In force", status="in-force")
+    AgreementFactory(title="Superseded", status="superseded")
+    assert [a.title for a in client.get("/agreements/?status=superseded").context["object_list"]] == ["Superseded"]
+
+
+@pytest.mark.django_db
+def test_an_invalid_filter_value_is_reported_not_an_error(client):
+    EventFactory()
+    response = client.get("/events/?year_from=abc&country=ZZ")
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == []
+    assert "Enter a number." in response.content.decode()
+    for year in ("0", "-5", "99999", "2010.5"):
+        response = client.get(f"/events/?year_to={year}")
+        assert response.status_code == 200, year
+        assert list(response.context["object_list"]) == []
+    assert client.get("/timeline/?year_from=0").status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_finds_published_records_of_every_type(client):
+    EventFactory(title="Dialogue on maritime security")
+    AgreementFactory(title="Plan of action", summary="Cooperation on maritime safety and security.")
+    MissionFactory(title="Mission", body="Responsible for maritime security cooperation.")
+    EventFactory(title="Draft maritime security talk", publication_status="draft")
+    EventFactory(title="Trade fair")
+    response = client.get("/search/?q=maritime security")
+    assert response.context["total"] == 3
+    page = response.content.decode()
+    assert "Dialogue on maritime security" in page and "Plan of action" in page and "Mission" in page
+    assert "Draft maritime" not in page and "Trade fair" not in page
+    assert client.get("/search/?q=").context["groups"] == []
+
+
+@pytest.mark.django_db
+def test_a_list_searches_with_the_words_it_is_given(client):
+    EventFactory(title="Dialogue on maritime security")
+    EventFactory(title="Trade fair")
+    assert [e.title for e in client.get("/events/?q=maritime").context["object_list"]] == [
+        "Dialogue on maritime security"
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="The stored search vector is PostgreSQL's.")
+def test_search_vector_is_kept_by_the_database_and_ranks_title_matches_first(client):
+    body_match = EventFactory(title="Meeting", body="Discussed fisheries at length.")
+    title_match = EventFactory(title="Fisheries dialogue")
+    # A raw update, as loaddata does, still refreshes the vector: the trigger does it.
+    Event.objects.filter(pk=body_match.pk).update(summary="Also on fishery management.")
+    assert Event.objects.filter(search_vector__isnull=True).count() == 0
+    found = list(Event.objects.listed().search("fisheries"))
+    assert found == [title_match, body_match]
+    assert found[0].rank > found[1].rank
+
+
+@pytest.mark.django_db
+def test_records_loaded_from_a_fixture_are_searchable(tmp_path, reference_data):
+    fixture = tmp_path / "events.json"
+    fixture.write_text(
+        '[{"model": "relations.event", "fields": {"slug": "loaded", "title": "Loaded biodiversity forum",'
+        ' "summary": "s", "body": "", "publication_status": "published", "created_at": "2024-01-01T00:00:00Z",'
+        ' "updated_at": "2024-01-01T00:00:00Z", "kind": "forum", "start_date": "2019-01-01",'
+        ' "date_precision": "day", "city": "", "country": null, "track": null}}]'
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert [e.slug for e in Event.objects.listed().search("biodiversity")] == ["loaded"]
+
+
+@pytest.mark.django_db
+def test_timeline_puts_all_types_in_date_order_grouped_by_decade_or_year(client):
+    EventFactory(title="Dialogue", start_date=datetime.date(1977, 9, 1))
+    AgreementFactory(title="Declaration", adopted_on=datetime.date(2011, 10, 3))
+    MissionFactory(title="Mission", opened_on=datetime.date(2016, 1, 1))
+    AssistanceProgramFactory(title="Program", start_year=2015, end_year=2020)
+    AgreementFactory(title="Undated", adopted_on=None)
+    groups = client.get("/timeline/").context["groups"]
+    assert [group["label"] for group in groups] == ["1970s", "2010s"]
+    assert [entry["record"].title for entry in groups[1]["entries"]] == ["Declaration", "Program", "Mission"]
+    by_year = client.get("/timeline/?group=year").context["groups"]
+    assert [group["label"] for group in by_year] == ["1977", "2011", "2015", "2016"]
+
+
+@pytest.mark.django_db
+def test_timeline_filters_by_track_pillar_and_type(client):
+    pillar = PillarFactory(slug="economic")
+    event = EventFactory(title="Economic dialogue", track=TrackFactory(number=2))
+    event.pillars.add(pillar)
+    EventFactory(title="Other dialogue", track=TrackFactory(number=1))
+    program = AssistanceProgramFactory(title="Economic program")
+    program.pillars.add(pillar)
+    MissionFactory(title="Mission")
+
+    def titles(query):
+        groups = client.get(f"/timeline/?{query}").context["groups"]
+        return sorted(entry["record"].title for group in groups for entry in group["entries"])
+
+    assert titles("track=2") == ["Economic dialogue"]
+    assert titles("pillar=economic") == ["Economic dialogue", "Economic program"]
+    assert titles("type=mission") == ["Mission"]
+
+
+@pytest.mark.django_db
+def test_a_country_page_links_to_the_lists_filtered_by_it(client):
+    sample.build(12)
+    response = client.get("/countries/id/")
+    groups = {str(group["name"]): group for group in response.context["record_groups"]}
+    assert groups["events"]["count"] == 6
+    assert groups["missions"]["count"] == 12 and len(groups["missions"]["records"]) == 10
+    page = response.content.decode()
+    assert 'href="/missions/?country=ID"' in page and "All 12 missions" in page
+    assert "Unpublished draft" not in page
+    assert client.get("/missions/?country=ID").context["paginator"].count == 12
+    index = page_text(client, "/countries/")
+    assert "Indonesia" in index and "Canada" in index
+
+
+@pytest.mark.django_db
+def test_pages_below_home_have_breadcrumbs(client):
+    event = EventFactory(title="Fifth consultation")
+    page = page_text(client, event.get_absolute_url())
+    assert '<a href="/events/">Events</a>' in page
+    assert '<li aria-current="page">Fifth consultation</li>' in page
+    assert "Date modified:" in page
+
+
+def test_robots_txt(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_friendly_404_and_500_pages(client, rf):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "couldn't find that page" in response.content.decode()
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
