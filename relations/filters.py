@@ -10,7 +10,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Source, Track
@@ -91,12 +91,17 @@ class RecordFilterSet(django_filters.FilterSet):
     def active_count(self):
         """How many filters other than the order are set."""
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        return sum(1 for key, value in data.items() if key != "o" and value not in (None, "", []))
+        # An unchosen multiple choice cleans to an empty list or queryset (`none()`, no query).
+        return sum(1 for key, value in data.items() if key != "o" and value not in (None, "") and len_or_one(value))
 
     @property
     def is_filtered(self):
         """Whether any filter other than the order is set: the page says "matching" then."""
         return self.active_count > 0
+
+
+def len_or_one(value):
+    return len(value) if isinstance(value, list | tuple | QuerySet) else 1
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):

@@ -275,3 +275,13 @@ def test_friendly_404_and_500_pages(client, rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_list_counts_only_the_filters_actually_set(client):
+    sample.build(2)
+    assert client.get("/events/").context["filter"].active_count == 0
+    assert "matching the filters" not in page_text(client, "/events/?o=start_date")
+    filtered = client.get("/events/?country=ID&country=PH&pillar=economic&year_from=1990")
+    assert filtered.context["filter"].active_count == 3
+    assert "(3 set)" in filtered.content.decode()
