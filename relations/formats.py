@@ -17,8 +17,12 @@ import json
 import zipfile
 
 import tablib
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
+from import_export.forms import ImportForm as BaseImportForm
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -169,3 +173,23 @@ class JSON(base_formats.JSON):
 
 FORMATS = [CSV, XLSX, JSON]
 FORMATS_BY_NAME = {"csv": CSV, "xlsx": XLSX, "json": JSON}
+
+
+class ImportForm(BaseImportForm):
+    """django-import-export's import form, with the size limit stated and enforced."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = _(
+            "CSV (UTF-8), Excel workbook (.xlsx) or JSON, at most %(size)s. The first row names the columns; "
+            "several values in one cell are separated by semicolons. Nothing is written until you confirm the preview."
+        ) % {"size": filesizeformat(settings.IMPORT_MAX_UPLOAD_SIZE)}
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_SIZE:
+            raise forms.ValidationError(
+                _("This file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_SIZE)}
+            )
+        return upload

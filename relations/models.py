@@ -13,6 +13,10 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+# Django's default permissions, plus importing and exporting, each its own permission
+# (relations.import_event, relations.export_event; see IMPORT_EXPORT_*_PERMISSION_CODE).
+IMPORT_EXPORT_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
+
 # ---------------------------------------------------------------------------------------------
 # Dates known to a year, a month or a day
 # ---------------------------------------------------------------------------------------------
@@ -156,6 +160,7 @@ class Country(models.Model):
     objects = CountryManager()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
@@ -209,6 +214,7 @@ class Organisation(SlugKeyed):
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -239,6 +245,7 @@ class Track(models.Model):
     objects = TrackManager()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["number"]
         verbose_name = _("track")
         verbose_name_plural = _("tracks")
@@ -267,6 +274,7 @@ class Pillar(SlugKeyed):
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("pillar")
         verbose_name_plural = _("pillars")
@@ -295,6 +303,7 @@ class Source(SlugKeyed):
     )
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["title"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -427,6 +436,7 @@ class Agreement(Record):
     text_url = models.URLField(_("text"), blank=True, help_text=_("Link to the public text, if there is one."))
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["-adopted_on", "title"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -493,6 +503,7 @@ class Event(Record):
     )
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["-start_date", "title"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -538,6 +549,7 @@ class Mission(Record):
     website = models.URLField(_("website"), blank=True)
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["title"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
@@ -683,6 +695,7 @@ class AssistanceProgram(Record):
     )
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["-start_year", "title"]
         verbose_name = _("assistance program")
         verbose_name_plural = _("assistance programs")

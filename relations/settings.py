@@ -128,6 +128,12 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # django-import-export: every import or export in one transaction, so a failed row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Importing and exporting each need their own permission: relations.import_<model> and
+# relations.export_<model> (the models' default_permissions).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# The largest file the admin accepts for import (stated in the import form).
+IMPORT_MAX_UPLOAD_SIZE = int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
 
 LOGGING = {
     "version": 1,
