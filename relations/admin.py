@@ -59,7 +59,7 @@ class ImportExport(ImportExportMixin):
                 _("Nothing was imported: the file no longer passes the checks. Import it again to see why."),
             )
             return HttpResponseRedirect(
-                reverse("admin:%s_%s_import" % self.get_model_info(), current_app=self.admin_site.name)
+                reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
             )
         return super().process_result(result, request)
 

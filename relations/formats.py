@@ -66,14 +66,20 @@ def _decode(data):
         raise ImportFileError(_("The file is empty."))
     if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
         raise ImportFileError(
-            _("This is not a text file (it looks like a spreadsheet or another binary file). Choose the XLSX format for a workbook, or save the sheet as “CSV UTF-8”.")
+            _(
+                "This is not a text file (it looks like a spreadsheet or another binary file). "
+                "Choose the XLSX format for a workbook, or save the sheet as “CSV UTF-8”."
+            )
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ImportFileError(
-            _("The file is not UTF-8 text: line %(line)d has a byte (0x%(byte)02x) that UTF-8 cannot read. Save it as “CSV UTF-8” and import it again.")
+            _(
+                "The file is not UTF-8 text: line %(line)d has a byte (0x%(byte)02x) that UTF-8 cannot read. "
+                "Save it as “CSV UTF-8” and import it again."
+            )
             % {"line": line, "byte": data[error.start]}
         ) from None
 

@@ -116,7 +116,10 @@ def parse_precise_date(value):
     except ValueError:
         pass  # e.g. 2016-02-30: reported below like any other unreadable date
     raise ValidationError(
-        _("“%(value)s” is not a date. Write the year (1986), the year and month (2014-08) or the full date (2016-08-04).")
+        _(
+            "“%(value)s” is not a date. Write the year (1986), the year and month (2014-08) "
+            "or the full date (2016-08-04)."
+        )
         % {"value": value}
     )
 
@@ -201,7 +204,19 @@ def batched(iterable, size):
 class PendingRow:
     """One row of a file on its way through the import."""
 
-    __slots__ = ("changed", "errors", "instance", "key", "m2m", "new", "number", "original", "row", "row_result", "self_refs")
+    __slots__ = (
+        "changed",
+        "errors",
+        "instance",
+        "key",
+        "m2m",
+        "new",
+        "number",
+        "original",
+        "row",
+        "row_result",
+        "self_refs",
+    )
 
     def __init__(self, number, row):
         self.number = number  # as a spreadsheet numbers it: the header is row 1
@@ -273,7 +288,11 @@ class RelationsResource(resources.ModelResource):
             if header not in known:
                 messages.append(
                     _("Row 1 (the header): “%(column)s” is not a column of %(model)s. The columns are: %(columns)s.")
-                    % {"column": header, "model": self._meta.model._meta.verbose_name_plural, "columns": ", ".join(known)}
+                    % {
+                        "column": header,
+                        "model": self._meta.model._meta.verbose_name_plural,
+                        "columns": ", ".join(known),
+                    }
                 )
         for name, column in known.items():
             if (column.required or column is self.key_column()) and name not in seen:
@@ -468,7 +487,10 @@ class RelationsResource(resources.ModelResource):
                     date, precision = parse_precise_date(value) if value is not None else (None, None)
                     if precision and precisions.setdefault(column.precision, precision) != precision:
                         raise ValidationError(
-                            _("Give this date to the same precision (year, month or day) as the other dates of the record.")
+                            _(
+                                "Give this date to the same precision (year, month or day) "
+                                "as the other dates of the record."
+                            )
                         )
                     setattr(instance, column.attribute, date)
                     if precision:
@@ -533,6 +555,7 @@ class RelationsResource(resources.ModelResource):
                     _("It is before %(earlier)s (“%(value)s”).")
                     % {"earlier": by_attribute.get(earlier, earlier), "value": item.row.get(earlier, start)}
                 )
+        errors = ValidationError(errors).message_dict if errors else {}
         errors = self.validate_instance_values(instance, errors)
         for name, messages in errors.items():
             column = by_attribute.get(name, name if name != NON_FIELD_ERRORS else NON_FIELD_ERRORS)

@@ -106,17 +106,17 @@ BAD_FILES = {
     ),
     "negative-amount": (
         AssistanceProgram,
-        "slug,title,summary,amount,currency\r\nexisting-program,Changed,S.,10,CAD\r\nnew,New,S.,-5,CAD\r\n".encode(),
+        b"slug,title,summary,amount,currency\r\nexisting-program,Changed,S.,10,CAD\r\nnew,New,S.,-5,CAD\r\n",
         ["<td>3 </td>", "amount", "greater than or equal to 0"],
     ),
     "unknown-currency": (
         AssistanceProgram,
-        "slug,title,summary,amount,currency\r\nnew,New,S.,5000,EUR\r\n".encode(),
+        b"slug,title,summary,amount,currency\r\nnew,New,S.,5000,EUR\r\n",
         ["<td>2 </td>", "currency", "“EUR” is not one of: CAD, USD"],
     ),
     "amount-without-currency": (
         AssistanceProgram,
-        "slug,title,summary,amount,currency\r\nnew,New,S.,5000,\r\n".encode(),
+        b"slug,title,summary,amount,currency\r\nnew,New,S.,5000,\r\n",
         ["<td>2 </td>", "currency", "An amount needs its currency"],
     ),
     "same-slug-twice": (
@@ -127,7 +127,11 @@ BAD_FILES = {
     "empty-file": (Event, b"", ["The submitted file is empty"]),
     "blank-file": (Event, b"\r\n\r\n", ["The file is empty"]),
     "header-only": (Event, EVENT_HEADER.encode(), ["No valid data to import"]),
-    "ragged-row": (Event, (EVENT_HEADER + GOOD_EVENT.replace("\r\n", ",extra,cells\r\n")).encode(), ["Row 2 has 12 cells"]),
+    "ragged-row": (
+        Event,
+        (EVENT_HEADER + GOOD_EVENT.replace("\r\n", ",extra,cells\r\n")).encode(),
+        ["Row 2 has 12 cells"],
+    ),
     "xlsx-that-is-not": (Event, b"slug,title\r\nx,y\r\n", ["not an Excel workbook"]),
 }
 
@@ -161,7 +165,9 @@ def test_a_file_over_the_size_limit_is_refused_and_the_form_says_the_limit(admin
 
 @pytest.mark.django_db
 def test_import_is_previewed_then_confirmed(admin_client, existing):
-    content = (EVENT_HEADER + GOOD_EVENT + "existing,Existing,A short summary.,dialogue,2016-06-15,2016-06-16,Makati,,,\r\n").encode()
+    content = (
+        EVENT_HEADER + GOOD_EVENT + "existing,Existing,A short summary.,dialogue,2016-06-15,2016-06-16,Makati,,,\r\n"
+    ).encode()
     preview = upload(admin_client, Event, content)
     assert preview.status_code == 200
     result = preview.context["result"]
@@ -177,7 +183,11 @@ def test_import_is_previewed_then_confirmed(admin_client, existing):
 @pytest.mark.django_db
 def test_html_and_script_are_stored_as_text_and_escaped_on_pages(admin_client, client, reference_data):
     title = '<script>alert("x")</script> & <b>bold</b>'
-    content = f'slug,title,summary,kind,start_date,publication_status\r\nxss,"{title.replace(chr(34), chr(34) * 2)}",<img src=x onerror=alert(1)>,dialogue,2016,published\r\n'
+    quoted = title.replace('"', '""')
+    content = (
+        "slug,title,summary,kind,start_date,publication_status\r\n"
+        f'xss,"{quoted}",<img src=x onerror=alert(1)>,dialogue,2016,published\r\n'
+    )
     preview = upload(admin_client, Event, content.encode())
     assert "<script>alert" not in preview.content.decode()  # the preview escapes it too
     confirm(admin_client, Event, preview)
@@ -220,7 +230,10 @@ def test_import_and_export_are_separate_permissions(client, reference_data):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model_name", ["country", "organisation", "track", "pillar", "source", "agreement", "event", "mission", "assistanceprogram"])
+@pytest.mark.parametrize(
+    "model_name",
+    ["country", "organisation", "track", "pillar", "source", "agreement", "event", "mission", "assistanceprogram"],
+)
 def test_every_resource_has_import_and_export_pages(admin_client, reference_data, model_name):
     for view in ("import", "export"):
         assert admin_client.get(reverse(f"admin:relations_{model_name}_{view}")).status_code == 200
