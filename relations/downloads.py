@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 
 from .formats import CSV, JSON
-from .resources import STAFF_ONLY, resource_for
+from .resources import STAFF_ONLY, file_stem, resource_for
 
 DOWNLOAD_FORMATS = {"csv": CSV, "json": JSON}
 
@@ -28,6 +28,6 @@ def download_response(queryset, fmt):
     dataset = resource.export(queryset=queryset, export_fields=public_fields)
     content = file_format.export_data(dataset)
     response = HttpResponse(content, content_type=f"{file_format.get_content_type()}; charset=utf-8")
-    name = f"{queryset.model._meta.verbose_name_plural}-{timezone.localdate():%Y-%m-%d}".replace(" ", "-")
+    name = f"{file_stem(queryset.model)}-{timezone.localdate():%Y-%m-%d}"
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format.get_extension()}"'
     return response

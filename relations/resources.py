@@ -40,7 +40,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import exceptions, fields, resources
-from import_export.results import Error, RowResult
+from import_export.results import RowResult
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from .formats import ImportFileError, unneutralise
@@ -953,4 +953,20 @@ def resource_for(model):
     return RESOURCE_FOR_MODEL[model]
 
 
-__all__ = ["RESOURCES", "SEPARATOR", "Error", "RelationsResource", "resource_for"]
+def error_lines(result):
+    """A result's errors as lines of text: "Row 3, column “country”: No country has the code “XX”."."""
+    lines = [str(error.error) for error in result.base_errors]
+    for row in result.invalid_rows:
+        for column, messages in row.error_dict.items():
+            where = _("Row %(row)d") % {"row": row.number}
+            if column != NON_FIELD_ERRORS:
+                where += ", " + _("column “%(column)s”") % {"column": column}
+            lines.extend(f"{where}: {message}" for message in messages)
+    for number, errors in result.row_errors():
+        lines.extend(_("Row %(row)d: %(error)s") % {"row": number, "error": error.error} for error in errors)
+    return lines
+
+
+def file_stem(model):
+    """The file name an export of a model gets, and an import is recognised by: "assistance-programs"."""
+    return str(model._meta.verbose_name_plural).replace(" ", "-")
