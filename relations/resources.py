@@ -185,7 +185,9 @@ class Column:
         self.model_field = model._meta.get_field(self.attribute)
         self.precision = getattr(resource_field, "precision", None)
         field = self.model_field
-        self.choices = {str(choice) for choice, _label in field.flatchoices if choice} if field.choices else None
+        self.choices = (
+            dict.fromkeys(str(choice) for choice, _label in field.flatchoices if choice) if field.choices else None
+        )
         self.text = isinstance(field, models.CharField | models.TextField)
         self.number = isinstance(field, models.IntegerField | models.DecimalField)
         self.validators = [resolved(validator) for validator in field.validators]
