@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from relations.formats import FORMATS
 from relations.models import AssistanceProgram, Event
+from relations.resources import EventResource
 
 from .factories import AssistanceProgramFactory, EventFactory
 
@@ -237,3 +238,20 @@ def test_import_and_export_are_separate_permissions(client, reference_data):
 def test_every_resource_has_import_and_export_pages(admin_client, reference_data, model_name):
     for view in ("import", "export"):
         assert admin_client.get(reverse(f"admin:relations_{model_name}_{view}")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_exported_workbook_imports_back_through_the_admin(admin_client, reference_data):
+    EventFactory(slug="dialogue", title="Dialogue à Makati", country=None, track=None)
+    every_column = {f"eventresource_{name}": "on" for name in EventResource.fields}
+    exported = admin_client.post(
+        url(Event, "export"), {"format": FORMAT_INDEX["xlsx"], "resource": "0", **every_column}
+    )
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(exported.content))
+    rows = list(book.active.values)
+    rows[1] = tuple("Dialogue à Manille" if cell == "Dialogue à Makati" else cell for cell in rows[1])
+    preview = upload(admin_client, Event, xlsx(rows), name="events.xlsx", fmt="xlsx")
+    assert preview.context["result"].totals["update"] == 1
+    confirm(admin_client, Event, preview)
+    assert Event.objects.get().title == "Dialogue à Manille"
