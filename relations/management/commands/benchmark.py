@@ -4,10 +4,10 @@
     manage.py benchmark export --rows 100000
     manage.py benchmark all
 
-Each section runs in a test database created for the run (``test_<NAME>``, as the test suite
-does) and dropped after it, so real data is never touched; on PostgreSQL the database role needs
-CREATEDB. Sections are functions in `SECTIONS`: another (e.g. the public site's pages) is added by
-writing one more and naming it there.
+Each section runs in a database created for the run (``benchmark_<NAME>``; in memory on
+SQLite) and dropped after it, so neither real data nor the test suite's database is touched; on
+PostgreSQL the database role needs CREATEDB. Sections are functions in `SECTIONS`: another
+(e.g. the public site's pages) is added by writing one more and naming it there.
 """
 
 import time
@@ -111,7 +111,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, section, rows, skip_stock, **options):
         self.skip_stock = skip_stock
-        self.stdout.write(f"Database: {connection.vendor}; creating a throwaway test database…")
+        if connection.vendor != "sqlite":  # SQLite's is in memory
+            # Its own name, so that it never replaces the test suite's test database either.
+            connection.settings_dict["TEST"]["NAME"] = f"benchmark_{connection.settings_dict['NAME']}"
+        self.stdout.write(f"Database: {connection.vendor}; creating a throwaway database for the run…")
         old_config = setup_databases(verbosity=0, interactive=False, keepdb=False, serialized_aliases=[])
         try:
             reference_data()
@@ -123,7 +126,7 @@ class Command(BaseCommand):
     def report(self, label, rows, seconds, baseline=None):
         rate = rows / seconds
         share = f"{rate / baseline:6.0%} of bulk_create" if baseline else ""
-        self.stdout.write(f"  {label:<58} {seconds:8.2f} s {rate:10,.0f} rows/s  {share}")
+        self.stdout.write(f"  {label:<64} {seconds:7.2f} s {rate:8,.0f} rows/s  {share}".rstrip())
         return rate
 
     def benchmark_import(self, rows):
@@ -170,7 +173,7 @@ class Command(BaseCommand):
         assert not result.has_errors() and not result.has_validation_errors(), [
             r.error_dict for r in result.invalid_rows[:3]
         ]
-        self.report("this project's import of events (2 foreign keys, 1 many-to-many)", rows, seconds)
+        self.report("this project's import, events (2 foreign keys, 1 many-to-many)", rows, seconds)
         Event.objects.all().delete()
 
     def benchmark_reimport(self, rows, baseline):
