@@ -307,6 +307,8 @@ class RelationsResource(resources.ModelResource):
         messages = []
         seen = set()
         for header in headers:
+            if not header:
+                continue  # an unnamed column: refused in `import_data_inner` only if it holds values
             if header in seen:
                 messages.append(_("Row 1 (the header) names the column “%(column)s” twice.") % {"column": header})
             seen.add(header)
@@ -336,6 +338,11 @@ class RelationsResource(resources.ModelResource):
 
         headers = [str(header).strip() if header is not None else "" for header in dataset.headers or []]
         messages = self.check_headers(headers) if headers else [_("The file is empty.")]
+        for index, header in enumerate(headers):
+            if not header and any(self.cell(row[index]) is not None for row in dataset):
+                messages.append(
+                    _("Row 1 (the header): column %(number)d has values but no name.") % {"number": index + 1}
+                )
         if not messages and not len(dataset):
             messages = [_("The file has a header row but no records under it.")]
         if messages:

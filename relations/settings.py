@@ -128,6 +128,8 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # django-import-export: every import or export in one transaction, so a failed row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# A workbook's formatted but empty rows are not records.
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 # Importing and exporting each need their own permission: relations.import_<model> and
 # relations.export_<model> (the models' default_permissions).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

@@ -5,11 +5,12 @@ import io
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from relations.formats import FORMATS
-from relations.models import AssistanceProgram, Event
+from relations.models import AssistanceProgram, Event, Pillar
 from relations.resources import EventResource
 
 from .factories import AssistanceProgramFactory, EventFactory
@@ -255,3 +256,25 @@ def test_an_exported_workbook_imports_back_through_the_admin(admin_client, refer
     assert preview.context["result"].totals["update"] == 1
     confirm(admin_client, Event, preview)
     assert Event.objects.get().title == "Dialogue à Manille"
+
+
+@pytest.mark.django_db
+def test_a_workbook_with_blank_rows_and_unnamed_empty_columns_imports(admin_client, reference_data):
+    rows = [["slug", "title", "summary", "kind", "start_date", None], ["a", "A", "S.", "forum", "2016", None]]
+    preview = upload(admin_client, Event, xlsx([*rows, [None] * 6, [None] * 6]), name="events.xlsx", fmt="xlsx")
+    assert preview.context["result"].totals["new"] == 1
+    rows[1][5] = "stray value"
+    preview = upload(admin_client, Event, xlsx(rows), name="events.xlsx", fmt="xlsx")
+    assert "column 6 has values but no name" in preview.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_confirmed_import_that_no_longer_passes_writes_nothing_and_says_so(admin_client, reference_data):
+    preview = upload(admin_client, Event, (EVENT_HEADER + GOOD_EVENT).encode())
+    assert preview.context["confirm_form"]
+    Pillar.objects.filter(slug="economic").delete()  # between the preview and the confirmation
+    response = confirm(admin_client, Event, preview)
+    assert response.status_code == 302 and response["Location"] == url(Event, "import")
+    assert not Event.objects.exists()
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert messages == ["Nothing was imported: the file no longer passes the checks. Import it again to see why."]
