@@ -316,7 +316,7 @@ class AssistanceProgramAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(ImportExport, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
@@ -342,7 +342,7 @@ class CitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(HeadOfMission)
-class HeadOfMissionAdmin(admin.ModelAdmin):
+class HeadOfMissionAdmin(ImportExport, admin.ModelAdmin):
     list_display = ["name", "title", "mission", "term"]
     list_select_related = ["mission"]
     search_fields = ["name", "title", "mission__title"]

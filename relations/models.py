@@ -586,6 +586,7 @@ class HeadOfMission(models.Model):
     objects = HeadOfMissionManager()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["mission", "start_date"]
         verbose_name = _("head of mission")
         verbose_name_plural = _("heads of mission")
@@ -804,6 +805,7 @@ class Citation(models.Model):
     objects = CitationManager()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["source", "locator"]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")

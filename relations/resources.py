@@ -45,11 +45,14 @@ from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 
 from .formats import ImportFileError, unneutralise
 from .models import (
+    CITED_FIELDS,
     Agreement,
     AssistanceProgram,
+    Citation,
     Country,
     DatePrecision,
     Event,
+    HeadOfMission,
     Mission,
     Organisation,
     Pillar,
@@ -267,6 +270,10 @@ class RelationsResource(resources.ModelResource):
 
     # -- export --------------------------------------------------------------------------------
 
+    def get_queryset(self):
+        # Ties broken by id, so that an export is the same file every time.
+        return self._meta.model._default_manager.order_by(*self._meta.model._meta.ordering, "pk")
+
     def filter_export(self, queryset, **kwargs):
         """Fetch related records with the rows: one query per relation, not per row."""
         columns = self.columns()
@@ -297,9 +304,14 @@ class RelationsResource(resources.ModelResource):
             ]
         return cls._columns
 
+    def key_columns(self):
+        """The columns of the natural key (`import_id_fields`): one, or several for a citation."""
+        attributes = [self.fields[name].attribute for name in self.get_import_id_fields()]
+        return [next(column for column in self.columns() if column.attribute == name) for name in attributes]
+
     def key_column(self):
-        (name,) = self.get_import_id_fields()
-        return next(column for column in self.columns() if column.attribute == self.fields[name].attribute)
+        (column,) = self.key_columns()
+        return column
 
     def check_headers(self, headers):
         """Messages for a header row that lacks a required column or has one this resource does not know."""
@@ -322,7 +334,8 @@ class RelationsResource(resources.ModelResource):
                     }
                 )
         for name, column in known.items():
-            if (column.required or column is self.key_column()) and name not in seen:
+            key = column in self.key_columns() and not column.model_field.null
+            if (column.required or key) and name not in seen:
                 messages.append(
                     _("Row 1 (the header): the required column “%(column)s” is missing.") % {"column": name}
                 )
@@ -391,35 +404,66 @@ class RelationsResource(resources.ModelResource):
     # Reading a batch of rows: the only queries before the writes are here (one per table).
 
     def read_batch(self, batch, columns, seen_keys):
-        key_column = self.key_column()
+        self.fetch_related(batch, columns)
+        key_columns = self.key_columns()
         for item in batch:
-            try:
-                item.key = self.read_plain(key_column, item.row.get(key_column.name))
-            except ValidationError as error:
-                item.errors[key_column.name].extend(error.messages)
-                item.key = None
-            if item.key in (None, ""):
-                item.errors[key_column.name].append(_("This column cannot be empty: it identifies the record."))
-            elif item.key in seen_keys:
-                item.errors[key_column.name].append(
+            item.key = self.read_key(item, key_columns)
+            if item.key is None:
+                continue  # the key's cells are reported by `read_row`, like any other
+            if item.key in seen_keys:
+                shown = ", ".join(str(self.cell(item.row.get(column.name)) or "") for column in key_columns)
+                item.errors[key_columns[0].name].append(
                     _("“%(key)s” is also in row %(row)d of this file: each record may appear once.")
-                    % {"key": item.key, "row": seen_keys[item.key]}
+                    % {"key": shown, "row": seen_keys[item.key]}
                 )
             else:
                 seen_keys[item.key] = item.number
 
         model = self._meta.model
-        keys = [item.key for item in batch if item.key not in (None, "")]
-        existing = model._default_manager.in_bulk(keys, field_name=key_column.attribute) if keys else {}
+        existing = self.fetch_existing([item.key for item in batch if item.key is not None], key_columns)
         current_m2m = self.fetch_relations(columns, [instance.pk for instance in existing.values()])
-        self.fetch_related(batch, columns)
-
         for item in batch:
             instance = existing.get(item.key)
             item.new = instance is None
             item.instance = model() if item.new else instance
             item.original = self.snapshot(item.instance, columns, current_m2m)
             self.read_row(item, columns)
+
+    def read_key(self, item, key_columns):
+        """A row's natural key as stored (slug, or a tuple of values and pks); None if unreadable."""
+        values = []
+        for column in key_columns:
+            value = self.cell(item.row.get(column.name))
+            try:
+                if value is None:
+                    pass
+                elif column.related:
+                    value = self._cache[column.related, column.key].get(self.split(column, value)[0])
+                    if value is None:
+                        return None
+                elif column.precision:
+                    value = parse_precise_date(value)[0]
+                else:
+                    value = self.read_plain(column, value)
+            except (ValidationError, ValueError, TypeError, decimal.InvalidOperation):
+                return None
+            values.append(value)
+        if len(values) == 1:
+            return values[0] if values[0] not in (None, "") else None
+        return tuple(values)
+
+    def fetch_existing(self, keys, key_columns):
+        """The records the file names that exist: {key: instance}, one query per batch."""
+        model = self._meta.model
+        if not keys:
+            return {}
+        if len(key_columns) == 1:
+            return model._default_manager.in_bulk(keys, field_name=key_columns[0].attribute)
+        # A composite key: fetch by its first part (never empty), match the rest here.
+        first = key_columns[0].model_field.attname
+        attnames = [column.model_field.attname for column in key_columns]
+        candidates = model._default_manager.filter(**{f"{first}__in": {key[0] for key in keys}})
+        return {tuple(getattr(instance, name) for name in attnames): instance for instance in candidates}
 
     def fetch_relations(self, columns, pks):
         """The many-to-many values of existing records: {attribute: {pk: set of related pks}}."""
@@ -608,11 +652,11 @@ class RelationsResource(resources.ModelResource):
 
     def check_unique(self, pending, columns):
         """Unique fields other than the key (e.g. names): in the file, and against the database."""
-        key_attribute = self.key_column().attribute
         for column in columns:
             field = column.model_field
-            if not field.unique or column.attribute == key_attribute or column.related:
+            if not field.unique or column in self.key_columns() or column.related:
                 continue
+            key_attribute = self.key_column().attribute
             seen = {}
             for item in pending:
                 value = getattr(item.instance, field.attname)
@@ -720,7 +764,8 @@ class RelationsResource(resources.ModelResource):
         many = {c.attribute for c in columns if c.many}
         update_fields = sorted({name for item in changed for name in item.changed} - many)
         self.insert_records(new)
-        if any(instance.pk is None for instance in new):  # a database that does not return ids
+        if any(instance.pk is None for instance in new) and len(self.key_columns()) == 1:
+            # A database that does not return the ids of inserted rows.
             key = self.key_column().attribute
             ids = model._default_manager.in_bulk([getattr(i, key) for i in new], field_name=key)
             for instance in new:
@@ -942,6 +987,49 @@ class AssistanceProgramResource(RelationsResource):
         return errors
 
 
+# ---------------------------------------------------------------------------------------------
+# What belongs to records: heads of mission, citations
+# ---------------------------------------------------------------------------------------------
+
+
+class HeadOfMissionResource(RelationsResource):
+    mission = natural_key("mission", Mission, "slug")
+    start_date = PreciseDateField("start_date", precision="start_precision")
+    end_date = PreciseDateField("end_date", precision="end_precision")
+
+    ordered_pairs = (("start_date", "end_date"),)
+
+    class Meta(RelationsResource.Meta):
+        model = HeadOfMission
+        fields = ("mission", "name", "title", "start_date", "end_date", "note")
+        import_id_fields = ("mission", "name", "start_date")
+
+
+class CitationResource(RelationsResource):
+    """A citation names its record in the column of the record's type; the others stay empty."""
+
+    source = natural_key("source", Source, "slug")
+    event = natural_key("event", Event, "slug")
+    agreement = natural_key("agreement", Agreement, "slug")
+    mission = natural_key("mission", Mission, "slug")
+    assistanceprogram = natural_key("assistanceprogram", AssistanceProgram, "slug")
+
+    class Meta(RelationsResource.Meta):
+        model = Citation
+        fields = (*CITED_FIELDS, "source", "locator", "quote", "note", "discrepancy")
+        # The source first: existing citations are fetched by it (it is never empty).
+        import_id_fields = ("source", *CITED_FIELDS, "locator")
+
+    def validate_instance_values(self, instance, errors):
+        cited = [name for name in CITED_FIELDS if getattr(instance, f"{name}_id") is not None]
+        if len(cited) != 1 and not any(name in errors for name in CITED_FIELDS):
+            errors[NON_FIELD_ERRORS] = [
+                _("A citation belongs to exactly one record: fill in one of the columns %(columns)s.")
+                % {"columns": ", ".join(CITED_FIELDS)}
+            ]
+        return errors
+
+
 #: Every resource, in the order their files import (a record's relations must exist first).
 RESOURCES = [
     CountryResource,
@@ -952,7 +1040,9 @@ RESOURCES = [
     AgreementResource,
     EventResource,
     MissionResource,
+    HeadOfMissionResource,
     AssistanceProgramResource,
+    CitationResource,
 ]
 RESOURCE_FOR_MODEL = {resource._meta.model: resource for resource in RESOURCES}
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from relations.formats import FORMATS
 from relations.models import AssistanceProgram, Event, Pillar
-from relations.resources import EventResource
+from relations.resources import RESOURCES, EventResource
 
 from .factories import AssistanceProgramFactory, EventFactory
 
@@ -232,10 +232,7 @@ def test_import_and_export_are_separate_permissions(client, reference_data):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "model_name",
-    ["country", "organisation", "track", "pillar", "source", "agreement", "event", "mission", "assistanceprogram"],
-)
+@pytest.mark.parametrize("model_name", [resource._meta.model._meta.model_name for resource in RESOURCES])
 def test_every_resource_has_import_and_export_pages(admin_client, reference_data, model_name):
     for view in ("import", "export"):
         assert admin_client.get(reverse(f"admin:relations_{model_name}_{view}")).status_code == 200

@@ -10,7 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from relations.formats import CSV, FORMULA_TRIGGERS, JSON, XLSX
-from relations.models import Agreement, AssistanceProgram, DatePrecision, Event, Mission, Organisation
+from relations.models import (
+    Agreement,
+    AssistanceProgram,
+    Citation,
+    DatePrecision,
+    Event,
+    HeadOfMission,
+    Mission,
+    Organisation,
+)
 from relations.resources import (
     RESOURCES,
     AgreementResource,
@@ -24,8 +33,10 @@ from relations.resources import (
 from .factories import (
     AgreementFactory,
     AssistanceProgramFactory,
+    CitationFactory,
     CountryFactory,
     EventFactory,
+    HeadOfMissionFactory,
     MissionFactory,
     OrganisationFactory,
     PillarFactory,
@@ -93,7 +104,15 @@ def make_content():
     )
     program.events.add(event)
     program.countries.add(organisation.country)
-    SourceFactory(slug="rapport", title="Rapport annuel — Canada–ASEAN", language="fr", year=None)
+    source = SourceFactory(slug="rapport", title="Rapport annuel — Canada–ASEAN", language="fr", year=None)
+    mission = Mission.objects.get(slug="mission-to-asean")
+    HeadOfMissionFactory(
+        mission=mission, name="Marie-Louise Hannan", start_date=datetime.date(2016, 8, 1), end_date=None
+    )
+    HeadOfMissionFactory(mission=mission, name="Unknown start", start_date=None, end_date=datetime.date(2015, 1, 1))
+    for record in (event, agreement, mission, program):
+        CitationFactory(**{"event": None, record._meta.model_name: record}, source=source, locator="§ 3 > a")
+    CitationFactory(event=event, source=source, locator="§ 4", quote="« Le Canada… »", discrepancy="1997 or 1998")
 
 
 def delete_everything():
@@ -290,3 +309,25 @@ def test_mission_and_program_columns_export_as_typed():
     assert (mission["opened_on"], mission["closed_on"]) == ("2016", "2020-08")
     program = JSON().export_data(resource_for(AssistanceProgram)().export())
     assert '"amount": "10000000.00"' in program and '"other_currency": "USD"' in program
+
+
+@pytest.mark.django_db
+def test_citations_and_heads_of_mission_update_by_their_natural_keys():
+    make_content()
+    citations = dump(resource_for(Citation))
+    result = load(resource_for(Citation), citations.replace("1997 or 1998", "1997 – not 1998").encode())
+    assert (result.totals["update"], result.totals["skip"]) == (1, 4)
+    assert Citation.objects.get(locator="§ 4").discrepancy == "1997 – not 1998"
+
+    heads = dump(resource_for(HeadOfMission)).replace("Ambassador of Canada to ASEAN", "Ambassador")
+    result = load(resource_for(HeadOfMission), heads.encode())
+    assert (result.totals["new"], result.totals["update"]) == (0, 2)
+
+
+@pytest.mark.django_db
+def test_a_citation_names_exactly_one_record():
+    make_content()
+    content = "event,agreement,source,locator\r\ndialogue-1997,joint-declaration,rapport,§ 9\r\n,,rapport,§ 10\r\n"
+    found = errors(load(resource_for(Citation), content.encode()))
+    assert set(found) == {(2, "__all__"), (3, "__all__")}
+    assert "exactly one record" in found[2, "__all__"][0]
