@@ -4,7 +4,9 @@ One base resource, `RelationsResource`, serves the admin, the management command
 downloads. Its columns:
 
 - Relations are named by **natural key**: countries by ISO code ("ID"), tracks by number, and
-  organisations, pillars, sources and records by slug. Many-to-many values share one cell,
+  organisations, pillars, sources and records by slug. Heads of mission and citations, which
+  have no slug, are known by composite natural keys (mission, name, start date; source, record,
+  locator). Many-to-many values share one cell,
   separated by a semicolon: ``ID; PH; VN`` (`SEPARATOR`).
 - A date carries its precision in its form: "1986" (year), "2014-08" (month), "2016-08-04" (day).
   Re-typed forms a spreadsheet may save are read too ("2016/8/4", "4 August 2016", "Aug 2014").
