@@ -428,7 +428,7 @@ class RelationsResource(resources.ModelResource):
             instance = existing.get(item.key)
             item.new = instance is None
             item.instance = model() if item.new else instance
-            item.original = self.snapshot(item.instance, columns, current_m2m)
+            item.original = {} if item.new else self.snapshot(item.instance, columns, current_m2m)
             self.read_row(item, columns)
 
     def read_key(self, item, key_columns):
@@ -714,9 +714,10 @@ class RelationsResource(resources.ModelResource):
                 row_result.import_type = RowResult.IMPORT_TYPE_UPDATE
             else:
                 row_result.import_type = RowResult.IMPORT_TYPE_SKIP
-            if self._dry_run and not self._meta.skip_diff:
-                row_result.diff = self.row_diff(item)  # only the preview shows it
-            row_result.add_instance_info(item.instance)
+            if self._dry_run:  # only the preview shows these; an import sets them once written
+                if not self._meta.skip_diff:
+                    row_result.diff = self.row_diff(item)
+                row_result.add_instance_info(item.instance)
             if self._store_instance:
                 row_result.instance = item.instance
         result.increment_row_result_total(row_result)
@@ -736,7 +737,8 @@ class RelationsResource(resources.ModelResource):
     def row_diff(self, item):
         """The row as the preview shows it: each cell, with what it replaces where it changes."""
         cells = []
-        for column in self.columns():
+        by_name = {column.name: column for column in self.columns()}
+        for column in (by_name[name] for name in self.get_diff_headers()):
             new = item.row.get(column.name)
             new = "" if new is None else str(new)
             if not item.new and column.attribute in item.changed:

@@ -331,3 +331,15 @@ def test_a_citation_names_exactly_one_record():
     found = errors(load(resource_for(Citation), content.encode()))
     assert set(found) == {(2, "__all__"), (3, "__all__")}
     assert "exactly one record" in found[2, "__all__"][0]
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_each_change_in_its_column():
+    make_content()
+    edited = dump(EventResource).replace("Dialogue à Kuala Lumpur", "Dialogue de Kuala Lumpur")
+    result = load(EventResource, edited.encode(), dry_run=True)
+    (row,) = result.rows
+    cells = dict(zip(result.diff_headers, row.diff, strict=True))
+    assert cells["title"] == "<del>Dialogue à Kuala Lumpur</del> <ins>Dialogue de Kuala Lumpur</ins>"
+    assert cells["slug"] == "dialogue-1997" and cells["publication_status"] == "published"
+    assert cells["pillars"] == "economie"
