@@ -379,6 +379,8 @@ class RelationsResource(resources.ModelResource):
             pending.extend(pending_batch)
         self.check_unique(pending, columns)
         self.check_self_references(pending, seen_keys)
+        if dry_run and not self._meta.skip_diff:
+            self.fetch_replaced_keys(pending, columns)
 
         for item in pending:
             self.add_row_result(result, item, collect_failed_rows)
@@ -502,6 +504,23 @@ class RelationsResource(resources.ModelResource):
                 found = dict(model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
                 for value in chunk:
                     cache[typed[value]] = found.get(value)
+
+    def fetch_replaced_keys(self, pending, columns):
+        """The natural keys of the related records a preview shows as replaced (one query per table)."""
+        for column in columns:
+            if not column.related:
+                continue
+            cache = self._cache[column.related, column.key]
+            known = set(cache.values())
+            replaced = set()
+            for item in pending:
+                if not item.new:
+                    value = item.original.get(column.attribute)
+                    replaced.update(value if column.many else [value])
+            missing = replaced - known - {None}
+            for chunk in batched(missing, self._meta.batch_size):
+                rows = column.related._default_manager.filter(pk__in=chunk).values_list(column.key, "pk")
+                cache.update(rows)
 
     @staticmethod
     def snapshot(instance, columns, current_m2m):

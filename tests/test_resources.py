@@ -336,10 +336,11 @@ def test_a_citation_names_exactly_one_record():
 @pytest.mark.django_db
 def test_the_preview_shows_each_change_in_its_column():
     make_content()
-    edited = dump(EventResource).replace("Dialogue à Kuala Lumpur", "Dialogue de Kuala Lumpur")
+    edited = dump(EventResource).replace("Dialogue à Kuala Lumpur", "Dialogue de Kuala Lumpur").replace(",ID,", ",CA,")
     result = load(EventResource, edited.encode(), dry_run=True)
     (row,) = result.rows
     cells = dict(zip(result.diff_headers, row.diff, strict=True))
     assert cells["title"] == "<del>Dialogue à Kuala Lumpur</del> <ins>Dialogue de Kuala Lumpur</ins>"
     assert cells["slug"] == "dialogue-1997" and cells["publication_status"] == "published"
     assert cells["pillars"] == "economie"
+    assert cells["country"] == "<del>ID</del> <ins>CA</ins>"  # the replaced key, though no row names it
