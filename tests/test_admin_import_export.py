@@ -275,3 +275,12 @@ def test_a_confirmed_import_that_no_longer_passes_writes_nothing_and_says_so(adm
     assert not Event.objects.exists()
     messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert messages == ["Nothing was imported: the file no longer passes the checks. Import it again to see why."]
+
+
+@pytest.mark.django_db
+def test_admin_csv_export_neutralises_formulae(admin_client, reference_data):
+    EventFactory(slug="formula", title='=HYPERLINK("http://x")', summary="@SUM(A1)", country=None, track=None)
+    every_column = {f"eventresource_{name}": "on" for name in EventResource.fields}
+    response = admin_client.post(url(Event, "export"), {"format": FORMAT_INDEX["csv"], "resource": "0", **every_column})
+    text = response.content.decode("utf-8-sig")
+    assert '"\'=HYPERLINK(""http://x"")"' in text and "'@SUM(A1)" in text
