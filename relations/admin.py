@@ -6,10 +6,14 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .formats import FORMATS, ImportFileError, ImportForm
 from .models import (
     CONTENT_MODELS,
     UNPUBLISHED_STATUSES,
@@ -26,9 +30,45 @@ from .models import (
     Source,
     Track,
 )
+from .resources import resource_for
 
 # A web address typed without a scheme is taken as https (Django 6.0's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ImportExport(ImportExportMixin):
+    """Import and export on a changelist, through the model's resource (relations/resources.py).
+
+    An import is always previewed before it is confirmed; export follows the changelist's
+    filters and search. Import and export each need their own permission (see settings).
+    """
+
+    import_form_class = ImportForm
+    import_formats = FORMATS
+    export_formats = FORMATS
+
+    def get_resource_classes(self, request):
+        return [resource_for(self.model)]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_result(self, result, request):
+        # The confirmed import runs the checks again; if the data changed in between and a row
+        # now fails, nothing was written, and the staff member is told instead of thanked.
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _("Nothing was imported: the file no longer passes the checks. Import it again to see why."),
+            )
+            return HttpResponseRedirect(
+                reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
+            )
+        return super().process_result(result, request)
+
 
 # ---------------------------------------------------------------------------------------------
 # Reference data
@@ -49,14 +89,14 @@ class AseanMemberFilter(admin.SimpleListFilter):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ImportExport, admin.ModelAdmin):
     list_display = ["name", "code", "asean_member_since"]
     list_filter = [AseanMemberFilter]
     search_fields = ["name", "code"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImportExport, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     fields = ["name", "slug", "acronym", "kind", "country", "website", "description"]
     list_display = ["name", "acronym", "kind", "country"]
@@ -68,14 +108,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(ImportExport, admin.ModelAdmin):
     list_display = ["number", "name"]
     list_display_links = ["number", "name"]
     search_fields = ["name", "=number"]
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(ImportExport, admin.ModelAdmin):
     fields = ["name", "slug", "description"]
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
@@ -83,7 +123,7 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ImportExport, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     fields = ["title", "slug", "author", "year", "language", "url", "bibliographic_details", "notes"]
     list_display = ["title", "author", "year", "language"]
@@ -133,7 +173,7 @@ class CitationInline(admin.StackedInline):
     autocomplete_fields = ["source"]
 
 
-class RecordAdmin(HistoryAdmin):
+class RecordAdmin(ImportExport, HistoryAdmin):
     """What the admins of the four content types share, including the editorial workflow.
 
     Who may do what comes from Django's permissions (the roles are groups: see setup_roles):
@@ -397,7 +437,7 @@ class RecordPartAdmin(HistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(RecordPartAdmin):
+class CitationAdmin(ImportExport, RecordPartAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
@@ -423,7 +463,7 @@ class CitationAdmin(RecordPartAdmin):
 
 
 @admin.register(HeadOfMission)
-class HeadOfMissionAdmin(RecordPartAdmin):
+class HeadOfMissionAdmin(ImportExport, RecordPartAdmin):
     record_attribute = "mission"
     list_display = ["name", "title", "mission", "term"]
     list_select_related = ["mission"]

@@ -15,6 +15,10 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# Django's default permissions, plus importing and exporting, each its own permission
+# (relations.import_event, relations.export_event; see IMPORT_EXPORT_*_PERMISSION_CODE).
+IMPORT_EXPORT_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
+
 # ---------------------------------------------------------------------------------------------
 # Dates known to a year, a month or a day
 # ---------------------------------------------------------------------------------------------
@@ -158,6 +162,7 @@ class Country(models.Model):
     objects = CountryManager()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
@@ -211,6 +216,7 @@ class Organisation(SlugKeyed):
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -241,6 +247,7 @@ class Track(models.Model):
     objects = TrackManager()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["number"]
         verbose_name = _("track")
         verbose_name_plural = _("tracks")
@@ -269,6 +276,7 @@ class Pillar(SlugKeyed):
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("pillar")
         verbose_name_plural = _("pillars")
@@ -297,6 +305,7 @@ class Source(SlugKeyed):
     )
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["title"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -516,6 +525,7 @@ class Agreement(Record):
     text_url = models.URLField(_("text"), blank=True, help_text=_("Link to the public text, if there is one."))
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["-adopted_on", "title"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -588,6 +598,7 @@ class Event(Record):
     )
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["-start_date", "title"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -638,6 +649,7 @@ class Mission(Record):
     website = models.URLField(_("website"), blank=True)
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["title"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
@@ -682,6 +694,7 @@ class HeadOfMission(models.Model):
     objects = HeadOfMissionManager()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["mission", "start_date"]
         verbose_name = _("head of mission")
         verbose_name_plural = _("heads of mission")
@@ -791,6 +804,7 @@ class AssistanceProgram(Record):
     )
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["-start_year", "title"]
         verbose_name = _("assistance program")
         verbose_name_plural = _("assistance programs")
@@ -909,6 +923,7 @@ class Citation(models.Model):
     objects = CitationManager()
 
     class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["source", "locator"]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")

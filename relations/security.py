@@ -9,7 +9,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
 # The formats staff import records from. Anything else is refused before it is read.
-UPLOAD_EXTENSIONS = {".csv", ".tsv", ".json", ".xlsx"}
+UPLOAD_EXTENSIONS = {".csv", ".json", ".xlsx"}
 
 
 def client_ip(request):

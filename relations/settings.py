@@ -144,6 +144,14 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # django-import-export: every import or export in one transaction, so a failed row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# A workbook's formatted but empty rows are not records.
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# Importing and exporting each need their own permission: relations.import_<model> and
+# relations.export_<model> (the models' default_permissions).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# The largest file the admin accepts for import (stated in the import form).
+IMPORT_MAX_UPLOAD_SIZE = int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
 
 # ---------------------------------------------------------------------------------------------
 # Security. See README.md, "Security", for what each setting defends against and its limits.
@@ -204,13 +212,15 @@ AXES_CLIENT_IP_CALLABLE = "relations.security.client_ip"
 
 # Request and upload size. Form data (everything but files) is held in memory up to 2.5 MB, and a
 # request may carry at most 2,000 fields (a changelist action on many records). Uploaded files (the
-# import files) are refused above 5 MB, or unless they are .csv, .tsv, .json or .xlsx, by
-# relations.security.LimitedUploadHandler; below 2.5 MB they stay in memory, above it they go to a
+# import files) up to IMPORT_MAX_UPLOAD_SIZE are read, and the import form refuses one above it with a
+# message naming the limit (relations.formats). Above twice that, or unless they are .csv, .json or
+# .xlsx, relations.security.LimitedUploadHandler refuses them before they are read, with 400 Bad
+# Request (templates/400.html says why). Below 2.5 MB they stay in memory, above it they go to a
 # temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+UPLOAD_MAX_SIZE = 2 * IMPORT_MAX_UPLOAD_SIZE
 FILE_UPLOAD_HANDLERS = [
     "relations.security.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -30,6 +30,7 @@ for prefix, model in CONTENT_URLS:
     name = model._meta.model_name
     public_patterns += [
         path(f"{prefix}/", views.RecordListView.as_view(model=model), name=f"{name}-list"),
+        path(f"{prefix}/download.<str:fmt>", views.RecordDownloadView.as_view(model=model), name=f"{name}-download"),
         path(f"{prefix}/<slug:slug>/", views.RecordDetailView.as_view(model=model), name=f"{name}-detail"),
     ]
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
+from .downloads import download_response
 from .filters import FILTERSETS
 from .models import (
     CONTENT_MODELS,
@@ -198,9 +199,23 @@ class RecordListView(FilterMixin, ListView):
         context["title"] = self.model._meta.verbose_name_plural
         context["name"] = self.model._meta.verbose_name
         context["model_name"] = self.model._meta.model_name
+        download = f"relations:{self.model._meta.model_name}-download"
+        context["download_urls"] = [(label, reverse(download, args=[fmt])) for fmt, label in DOWNLOAD_LABELS]
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         return context
+
+
+# The files a list page offers of what it filtered: (format in the URL, link text).
+DOWNLOAD_LABELS = [("csv", _("CSV")), ("json", _("JSON"))]
+
+
+class RecordDownloadView(RecordListView):
+    """What a list page filtered, as a file: the same querystring selects the same records, all of
+    them (not one page), in the same order."""
+
+    def get(self, request, *args, fmt, **kwargs):
+        return download_response(self.get_filtered_queryset(), fmt)
 
 
 def search(request):

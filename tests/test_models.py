@@ -272,7 +272,8 @@ def test_every_model_has_a_string_and_an_address():
     for obj in all_kinds_of_object():
         assert str(obj)
         assert obj.get_absolute_url().startswith("/")
-    assert str(TrackFactory(number=3, name="Business")) == "Track 3: Business"
+    # Unsaved: TrackFactory gets or creates by number, and which numbers exist depends on test order.
+    assert str(Track(number=3, name="Business")) == "Track 3: Business"
     assert CountryFactory(code="VN").get_absolute_url() == "/countries/vn/"
 
 

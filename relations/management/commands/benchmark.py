@@ -1,0 +1,224 @@
+"""Measure the registry's speed on synthetic data, in a throwaway database.
+
+    manage.py benchmark import --rows 20000
+    manage.py benchmark export --rows 100000
+    manage.py benchmark all
+
+Each section runs in a database created for the run (``benchmark_<NAME>``; in memory on
+SQLite) and dropped after it, so neither real data nor the test suite's database is touched; on
+PostgreSQL the database role needs CREATEDB. Sections are functions in `SECTIONS`: another
+(e.g. the public site's pages) is added by writing one more and naming it there.
+"""
+
+import time
+import tracemalloc
+
+import tablib
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test.utils import setup_databases, teardown_databases
+from import_export import fields, resources
+from import_export.widgets import ForeignKeyWidget
+
+from relations.formats import CSV
+from relations.models import Country, Event, Organisation, Pillar, Track
+from relations.resources import EventResource, OrganisationResource
+
+COUNTRIES = ["BN", "KH", "CA", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"]
+ORGANISATION_COLUMNS = ["slug", "name", "acronym", "kind", "description", "country"]
+
+
+class StockOrganisationResource(resources.ModelResource):
+    """What django-import-export does out of the box with the same five fields and one foreign key."""
+
+    country = fields.Field(attribute="country", column_name="country", widget=ForeignKeyWidget(Country, "code"))
+
+    class Meta:
+        model = Organisation
+        fields = ORGANISATION_COLUMNS
+        import_id_fields = ["slug"]
+
+
+class StockBulkOrganisationResource(StockOrganisationResource):
+    class Meta(StockOrganisationResource.Meta):
+        use_bulk = True
+        batch_size = 1000
+
+
+def organisation_rows(count, description="Synthetic organisation number {n}, for the benchmark."):
+    return tablib.Dataset(
+        *(
+            (
+                f"organisation-{n}",
+                f"Organisation {n}",
+                f"O{n}",
+                Organisation.Kind.OTHER,
+                description.format(n=n),
+                COUNTRIES[n % len(COUNTRIES)],
+            )
+            for n in range(count)
+        ),
+        headers=ORGANISATION_COLUMNS,
+    )
+
+
+def event_rows(count):
+    headers = ["slug", "title", "summary", "kind", "start_date", "end_date", "country", "track", "pillars"]
+    return tablib.Dataset(
+        *(
+            (
+                f"event-{n}",
+                f"Event {n}",
+                "A synthetic event.",
+                Event.Kind.FORUM,
+                f"{2000 + n % 25}-0{n % 9 + 1}-1{n % 9}",
+                "",
+                COUNTRIES[n % len(COUNTRIES)],
+                str(n % 9 + 1),
+                "economic; political-security" if n % 2 else "socio-cultural",
+            )
+            for n in range(count)
+        ),
+        headers=headers,
+    )
+
+
+def reference_data():
+    Country.objects.bulk_create(Country(code=code, name=f"Country {code}") for code in COUNTRIES)
+    Track.objects.bulk_create(Track(number=n, name=f"Track {n}") for n in range(1, 10))
+    Pillar.objects.bulk_create(
+        Pillar(slug=slug, name=slug) for slug in ["economic", "political-security", "socio-cultural"]
+    )
+
+
+def timed(function):
+    start = time.perf_counter()
+    value = function()
+    return time.perf_counter() - start, value
+
+
+class Command(BaseCommand):
+    help = "Benchmark imports and exports on synthetic rows, in a throwaway test database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("section", choices=[*SECTIONS, "all"], help="What to measure.")
+        parser.add_argument("--rows", type=int, help="Rows per run (default: 20000 to import, 100000 to export).")
+        parser.add_argument(
+            "--skip-stock",
+            action="store_true",
+            help="Leave out stock django-import-export's row-by-row import (the slow one).",
+        )
+
+    def handle(self, *args, section, rows, skip_stock, **options):
+        self.skip_stock = skip_stock
+        if connection.vendor != "sqlite":  # SQLite's is in memory
+            # Its own name, so that it never replaces the test suite's test database either.
+            connection.settings_dict["TEST"]["NAME"] = f"benchmark_{connection.settings_dict['NAME']}"
+        self.stdout.write(f"Database: {connection.vendor}; creating a throwaway database for the run…")
+        old_config = setup_databases(verbosity=0, interactive=False, keepdb=False, serialized_aliases=[])
+        try:
+            reference_data()
+            for name in SECTIONS if section == "all" else [section]:
+                SECTIONS[name](self, rows)
+        finally:
+            teardown_databases(old_config, verbosity=0)
+
+    def report(self, label, rows, seconds, baseline=None):
+        rate = rows / seconds
+        share = f"{rate / baseline:6.0%} of bulk_create" if baseline else ""
+        self.stdout.write(f"  {label:<64} {seconds:7.2f} s {rate:8,.0f} rows/s  {share}".rstrip())
+        return rate
+
+    def benchmark_import(self, rows):
+        rows = rows or 20_000
+        dataset = organisation_rows(rows)
+        self.stdout.write(f"\nImport: {rows:,} new organisations (five fields and one foreign key)")
+
+        def clear():
+            Organisation.objects.all().delete()
+
+        def bulk_create():
+            countries = dict(Country.objects.values_list("code", "pk"))
+            with transaction.atomic():
+                Organisation.objects.bulk_create(
+                    (
+                        Organisation(
+                            **dict(zip(ORGANISATION_COLUMNS[:-1], row[:-1], strict=True)), country_id=countries[row[-1]]
+                        )
+                        for row in dataset
+                    ),
+                    batch_size=1000,
+                )
+
+        seconds, _ = timed(bulk_create)
+        assert Organisation.objects.count() == rows
+        clear()
+        baseline = self.report("plain bulk_create (no validation)", rows, seconds)
+
+        runs = [("this project's import (validated, all-or-nothing)", OrganisationResource)]
+        if not self.skip_stock:
+            runs.append(("stock django-import-export (default)", StockOrganisationResource))
+        runs.append(("stock django-import-export (use_bulk)", StockBulkOrganisationResource))
+        for label, resource_class in runs:
+            seconds, result = timed(lambda resource_class=resource_class: resource_class().import_data(dataset))
+            assert not result.has_errors() and not result.has_validation_errors(), label
+            assert Organisation.objects.count() == rows, label
+            self.report(label, rows, seconds, baseline)
+            if resource_class is OrganisationResource:
+                self.benchmark_reimport(rows, baseline)
+            clear()
+
+        events = event_rows(rows)
+        seconds, result = timed(lambda: EventResource().import_data(events))
+        assert not result.has_errors() and not result.has_validation_errors(), [
+            r.error_dict for r in result.invalid_rows[:3]
+        ]
+        self.report("this project's import, events (2 foreign keys, 1 many-to-many)", rows, seconds)
+        Event.objects.all().delete()
+
+    def benchmark_reimport(self, rows, baseline):
+        """The same import again, each row edited, then once more with nothing changed."""
+        edited = organisation_rows(rows, description="Edited description {n}")
+        for label, import_type in [("every row updated", "update"), ("every row unchanged (skipped)", "skip")]:
+            seconds, result = timed(lambda: OrganisationResource().import_data(edited))
+            assert result.totals[import_type] == rows, result.totals
+            self.report(f"this project's import, {label}", rows, seconds, baseline)
+
+    def benchmark_export(self, rows):
+        rows = rows or 100_000
+        self.stdout.write(f"\nExport: {rows:,} organisations to CSV")
+        countries = list(Country.objects.all())
+        Organisation.objects.bulk_create(
+            (
+                Organisation(
+                    slug=f"organisation-{n}",
+                    name=f"Organisation {n}",
+                    acronym=f"O{n}",
+                    description=f"Synthetic organisation number {n}, for the benchmark.",
+                    country=countries[n % len(countries)],
+                )
+                for n in range(rows)
+            ),
+            batch_size=2000,
+        )
+
+        def export():
+            return CSV().export_data(OrganisationResource().export())
+
+        seconds, data = timed(export)
+        assert data.count("\n") == rows + 1
+        self.report("this project's export to CSV", rows, seconds)
+        del data
+        tracemalloc.start()
+        export()
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        self.stdout.write(f"  peak memory of the export (tracemalloc): {peak / 2**20:,.0f} MB")
+        Organisation.objects.all().delete()
+
+
+#: The sections `benchmark` can run, by name: each a function of the command and a row count.
+SECTIONS = {
+    "import": Command.benchmark_import,
+    "export": Command.benchmark_export,
+}

@@ -1,0 +1,40 @@
+"""Export records as CSV, XLSX or JSON files that `importrecords` and the admin import read back.
+
+manage.py exportrecords --output-dir backup/            # every type, as CSV
+manage.py exportrecords events agreements --format xlsx
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from relations.formats import FORMATS_BY_NAME
+from relations.resources import RESOURCES, file_stem
+
+RESOURCE_FOR_STEM = {file_stem(resource._meta.model): resource for resource in RESOURCES}
+
+
+class Command(BaseCommand):
+    help = "Export records to files named after them (events.csv, …): every type unless some are named."
+
+    def add_arguments(self, parser):
+        parser.add_argument("records", nargs="*", help=f"Which: {', '.join(RESOURCE_FOR_STEM)} (default: all).")
+        parser.add_argument("--format", default="csv", choices=sorted(FORMATS_BY_NAME), help="File format (csv).")
+        parser.add_argument("--output-dir", default=".", type=Path, help="Where to write the files (here).")
+
+    def handle(self, *args, records, format, output_dir, **options):
+        if unknown := sorted(set(records) - set(RESOURCE_FOR_STEM)):
+            raise CommandError(f"No such records: {', '.join(unknown)}. Choose from {', '.join(RESOURCE_FOR_STEM)}.")
+        file_format = FORMATS_BY_NAME[format]()
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for stem in records or RESOURCE_FOR_STEM:
+            resource = RESOURCE_FOR_STEM[stem]()
+            dataset = resource.export()
+            data = file_format.export_data(dataset)
+            path = output_dir / f"{stem}.{file_format.get_extension()}"
+            if isinstance(data, str):
+                path.write_text(data, encoding="utf-8", newline="")
+            else:
+                path.write_bytes(data)
+            self.stdout.write(f"{path}: {len(dataset)} records")
+        self.stdout.write(self.style.SUCCESS("Exported."))

@@ -1,0 +1,342 @@
+"""Import and export in the admin: preview, confirmation, permissions, and every kind of bad file."""
+
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from relations.formats import FORMATS
+from relations.models import AssistanceProgram, Event, Pillar
+from relations.resources import RESOURCES, EventResource
+
+from .factories import AssistanceProgramFactory, EventFactory
+
+FORMAT_INDEX = {cls.__name__.lower(): str(index) for index, cls in enumerate(FORMATS)}
+
+EVENT_HEADER = "slug,title,summary,kind,start_date,end_date,city,country,track,pillars\r\n"
+GOOD_EVENT = "new-dialogue,A new dialogue,Met in Manila.,dialogue,2016-08-04,2016-08-05,Manila,PH,2,economic\r\n"
+
+
+def url(model, view):
+    return reverse(f"admin:relations_{model._meta.model_name}_{view}")
+
+
+def upload(client, model, content, name="records.csv", fmt="csv"):
+    """Post a file to the admin's import page (the preview step)."""
+    data = {"import_file": SimpleUploadedFile(name, content), "format": FORMAT_INDEX[fmt], "resource": "0"}
+    return client.post(url(model, "import"), data)
+
+
+def confirm(client, model, preview):
+    form = preview.context["confirm_form"]
+    data = {name: form.initial.get(name, field.initial) for name, field in form.fields.items()}
+    return client.post(url(model, "process_import"), data)
+
+
+def state():
+    """Everything an import could change, to compare before and after a refused file."""
+    return (
+        sorted(Event.objects.values_list("slug", "title", "start_date", "end_date", "country__code", "updated_at")),
+        sorted(AssistanceProgram.objects.values_list("slug", "title", "amount", "currency", "updated_at")),
+    )
+
+
+@pytest.fixture
+def existing(reference_data):
+    """A record the bad files also try to change: it must stay as it is."""
+    EventFactory(slug="existing", title="Existing", country=None, track=None)
+    AssistanceProgramFactory(slug="existing-program", title="Existing program")
+
+
+def xlsx(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+# Each bad file, the model it is imported as, and what the answer must say (row and column
+# where the problem is in a row).
+BAD_FILES = {
+    "not-csv": (Event, xlsx([["slug"], ["x"]]), ["not a text file"]),
+    "pdf-as-csv": (Event, b"%PDF-1.4\n\x00\x01\x02binary", ["not a text file"]),
+    "wrong-encoding": (
+        Event,
+        (EVENT_HEADER + GOOD_EVENT.replace("Manila", "Montréal")).encode("latin-1"),
+        ["not UTF-8", "line 2"],
+    ),
+    "missing-required-column": (
+        Event,
+        b"slug,summary,kind,start_date\r\nexisting,Changed.,dialogue,2016\r\n",
+        ["Row 1", "required column “title” is missing"],
+    ),
+    "unknown-column": (
+        Event,
+        (EVENT_HEADER.replace("pillars", "colour") + GOOD_EVENT).encode(),
+        ["Row 1", "“colour” is not a column of events"],
+    ),
+    "unknown-country": (
+        Event,
+        (EVENT_HEADER + "existing,Changed,S.,dialogue,2016,,,CA,,\r\n" + GOOD_EVENT.replace(",PH,", ",XX,")).encode(),
+        ["<td>3 </td>", "country", "No country has the code “XX”"],
+    ),
+    "unknown-slug": (
+        Event,
+        (EVENT_HEADER + GOOD_EVENT.replace("economic", "economics")).encode(),
+        ["<td>2 </td>", "pillars", "No pillar has the slug “economics”"],
+    ),
+    "unparseable-date": (
+        Event,
+        (EVENT_HEADER + GOOD_EVENT.replace("2016-08-04", "4th of Augst 2016")).encode(),
+        ["<td>2 </td>", "start_date", "is not a date"],
+    ),
+    "ambiguous-date": (
+        Event,
+        (EVENT_HEADER + GOOD_EVENT.replace("2016-08-04", "04/08/2016")).encode(),
+        ["<td>2 </td>", "start_date", "is not a date"],
+    ),
+    "end-before-start": (
+        Event,
+        (EVENT_HEADER + GOOD_EVENT.replace("2016-08-05", "2016-08-01")).encode(),
+        ["<td>2 </td>", "end_date", "It is before start_date"],
+    ),
+    "negative-amount": (
+        AssistanceProgram,
+        b"slug,title,summary,amount,currency\r\nexisting-program,Changed,S.,10,CAD\r\nnew,New,S.,-5,CAD\r\n",
+        ["<td>3 </td>", "amount", "greater than or equal to 0"],
+    ),
+    "unknown-currency": (
+        AssistanceProgram,
+        b"slug,title,summary,amount,currency\r\nnew,New,S.,5000,EUR\r\n",
+        ["<td>2 </td>", "currency", "“EUR” is not one of: CAD, USD"],
+    ),
+    "amount-without-currency": (
+        AssistanceProgram,
+        b"slug,title,summary,amount,currency\r\nnew,New,S.,5000,\r\n",
+        ["<td>2 </td>", "currency", "An amount needs its currency"],
+    ),
+    "same-slug-twice": (
+        Event,
+        (EVENT_HEADER + GOOD_EVENT + GOOD_EVENT.replace("A new", "Another")).encode(),
+        ["<td>3 </td>", "slug", "“new-dialogue” is also in row 2 of this file"],
+    ),
+    "empty-file": (Event, b"", ["The submitted file is empty"]),
+    "blank-file": (Event, b"\r\n\r\n", ["The file is empty"]),
+    "header-only": (Event, EVENT_HEADER.encode(), ["No valid data to import"]),
+    "ragged-row": (
+        Event,
+        (EVENT_HEADER + GOOD_EVENT.replace("\r\n", ",extra,cells\r\n")).encode(),
+        ["Row 2 has 12 cells"],
+    ),
+    "xlsx-that-is-not": (Event, b"slug,title\r\nx,y\r\n", ["not an Excel workbook"]),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_file_gets_a_clear_answer_and_changes_nothing(admin_client, existing, case):
+    model, content, expected = BAD_FILES[case]
+    before = state()
+    fmt = "xlsx" if case == "xlsx-that-is-not" else "csv"
+    response = upload(admin_client, model, content, name=f"{case}.{fmt}", fmt=fmt)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in expected:
+        assert text in page, text
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused_and_the_form_says_the_limit(admin_client, existing, settings):
+    settings.IMPORT_MAX_UPLOAD_SIZE = 1000
+    form_page = admin_client.get(url(Event, "import")).content.decode()
+    assert "at most 1000\xa0bytes" in form_page
+    before = state()
+    response = upload(admin_client, Event, (EVENT_HEADER + GOOD_EVENT * 20).encode())
+    assert response.status_code == 200
+    assert "the limit is 1000\xa0bytes" in response.content.decode()
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_import_is_previewed_then_confirmed(admin_client, existing):
+    content = (
+        EVENT_HEADER + GOOD_EVENT + "existing,Existing,A short summary.,dialogue,2016-06-15,2016-06-16,Makati,,,\r\n"
+    ).encode()
+    preview = upload(admin_client, Event, content)
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (1, 0, 1)
+    assert not Event.objects.filter(slug="new-dialogue").exists()  # the preview writes nothing
+
+    response = confirm(admin_client, Event, preview)
+    assert response.status_code == 302
+    event = Event.objects.get(slug="new-dialogue")
+    assert (event.country.code, event.track.number, [p.slug for p in event.pillars.all()]) == ("PH", 2, ["economic"])
+
+
+@pytest.mark.django_db
+def test_html_and_script_are_stored_as_text_and_escaped_on_pages(admin_client, client, reference_data):
+    title = '<script>alert("x")</script> & <b>bold</b>'
+    quoted = title.replace('"', '""')
+    content = (
+        "slug,title,summary,kind,start_date,publication_status\r\n"
+        f'xss,"{quoted}",<img src=x onerror=alert(1)>,dialogue,2016,published\r\n'
+    )
+    preview = upload(admin_client, Event, content.encode())
+    assert "<script>alert" not in preview.content.decode()  # the preview escapes it too
+    confirm(admin_client, Event, preview)
+    event = Event.objects.get(slug="xss")
+    assert event.title == title
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in page
+
+
+@pytest.mark.django_db
+def test_export_follows_the_changelist_filters_and_search(admin_client, reference_data):
+    EventFactory(slug="summit-one", title="Summit one", kind=Event.Kind.SUMMIT)
+    EventFactory(slug="dialogue-one", title="Dialogue one", kind=Event.Kind.DIALOGUE)
+    EventFactory(slug="summit-two", title="Second summit", kind=Event.Kind.SUMMIT)
+    response = admin_client.post(
+        url(Event, "export") + "?kind__exact=summit&q=one",
+        {"format": FORMAT_INDEX["csv"], "resource": "0", **{f"eventresource_{name}": "on" for name in ["slug"]}},
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines] == ["slug", "summit-one"]
+
+
+@pytest.mark.django_db
+def test_import_and_export_are_separate_permissions(client, reference_data):
+    user = User.objects.create_user("editor", password="a long password here", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_event", "change_event", "export_event"]))
+    client.force_login(user)
+    assert client.get(url(Event, "export")).status_code == 200
+    assert client.get(url(Event, "import")).status_code == 403
+    changelist = client.get(url(Event, "changelist")).content.decode()
+    assert url(Event, "export") in changelist and url(Event, "import") not in changelist
+
+    user.user_permissions.set(Permission.objects.filter(codename__in=["view_event", "import_event"]))
+    client.force_login(User.objects.get(pk=user.pk))
+    assert client.get(url(Event, "import")).status_code == 200
+    assert client.get(url(Event, "export")).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_name", [resource._meta.model._meta.model_name for resource in RESOURCES])
+def test_every_resource_has_import_and_export_pages(admin_client, reference_data, model_name):
+    for view in ("import", "export"):
+        assert admin_client.get(reverse(f"admin:relations_{model_name}_{view}")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_exported_workbook_imports_back_through_the_admin(admin_client, reference_data):
+    EventFactory(slug="dialogue", title="Dialogue à Makati", country=None, track=None)
+    every_column = {f"eventresource_{name}": "on" for name in EventResource.fields}
+    exported = admin_client.post(
+        url(Event, "export"), {"format": FORMAT_INDEX["xlsx"], "resource": "0", **every_column}
+    )
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(exported.content))
+    rows = list(book.active.values)
+    rows[1] = tuple("Dialogue à Manille" if cell == "Dialogue à Makati" else cell for cell in rows[1])
+    preview = upload(admin_client, Event, xlsx(rows), name="events.xlsx", fmt="xlsx")
+    assert preview.context["result"].totals["update"] == 1
+    confirm(admin_client, Event, preview)
+    assert Event.objects.get().title == "Dialogue à Manille"
+
+
+@pytest.mark.django_db
+def test_a_workbook_with_blank_rows_and_unnamed_empty_columns_imports(admin_client, reference_data):
+    rows = [["slug", "title", "summary", "kind", "start_date", None], ["a", "A", "S.", "forum", "2016", None]]
+    preview = upload(admin_client, Event, xlsx([*rows, [None] * 6, [None] * 6]), name="events.xlsx", fmt="xlsx")
+    assert preview.context["result"].totals["new"] == 1
+    rows[1][5] = "stray value"
+    preview = upload(admin_client, Event, xlsx(rows), name="events.xlsx", fmt="xlsx")
+    assert "column 6 has values but no name" in preview.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_confirmed_import_that_no_longer_passes_writes_nothing_and_says_so(admin_client, reference_data):
+    preview = upload(admin_client, Event, (EVENT_HEADER + GOOD_EVENT).encode())
+    assert preview.context["confirm_form"]
+    Pillar.objects.filter(slug="economic").delete()  # between the preview and the confirmation
+    response = confirm(admin_client, Event, preview)
+    assert response.status_code == 302 and response["Location"] == url(Event, "import")
+    assert not Event.objects.exists()
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert messages == ["Nothing was imported: the file no longer passes the checks. Import it again to see why."]
+
+
+@pytest.mark.django_db
+def test_admin_csv_export_neutralises_formulae(admin_client, reference_data):
+    EventFactory(slug="formula", title='=HYPERLINK("http://x")', summary="@SUM(A1)", country=None, track=None)
+    every_column = {f"eventresource_{name}": "on" for name in EventResource.fields}
+    response = admin_client.post(url(Event, "export"), {"format": FORMAT_INDEX["csv"], "resource": "0", **every_column})
+    text = response.content.decode("utf-8-sig")
+    assert '"\'=HYPERLINK(""http://x"")"' in text and "'@SUM(A1)" in text
+
+
+def staff_with_roles(*roles):
+    """A member of staff in the given groups, as `setup_roles` defines them."""
+    from django.core.management import call_command
+
+    call_command("setup_roles", verbosity=0)
+    user = User.objects.create_user("-".join(roles).lower(), password="a long password here", is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+@pytest.mark.django_db
+def test_an_import_leaves_one_history_entry_per_record_changed_by_whom(client, existing):
+    user = staff_with_roles("Importer", "Publisher")
+    client.force_login(user)
+    content = (EVENT_HEADER + GOOD_EVENT + "existing,Existing retitled,Changed.,dialogue,2016,,,,,\r\n").encode()
+    confirm(client, Event, upload(client, Event, content))
+    new, changed = Event.objects.get(slug="new-dialogue"), Event.objects.get(slug="existing")
+    assert changed.title == "Existing retitled"
+    assert [(h.history_type, h.history_user) for h in new.history.all()] == [("+", user)]
+    latest = changed.history.first()
+    assert (latest.history_type, latest.history_user, latest.title) == ("~", user, "Existing retitled")
+    assert changed.history.count() == 2  # the factory's creation, then the import
+    assert {"summary", "title"} <= set(latest.diff_against(latest.prev_record).changed_fields)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("roles", "status", "allowed"),
+    [
+        (("Importer",), "draft", True),
+        (("Importer",), "review", True),
+        (("Importer",), "published", False),
+        (("Importer",), "archived", False),
+        (("Importer", "Publisher"), "published", True),
+    ],
+)
+def test_only_a_publisher_imports_what_the_public_sees(client, reference_data, roles, status, allowed):
+    client.force_login(staff_with_roles(*roles))
+    content = f"slug,title,summary,kind,start_date,publication_status\r\nx,X,Y.,dialogue,2016,{status}\r\n"
+    preview = upload(client, Event, content.encode())
+    page = preview.content.decode()
+    assert ("Only a publisher may publish" not in page) is allowed
+    if allowed:
+        confirm(client, Event, preview)
+    assert Event.objects.filter(slug="x", publication_status=status).exists() is allowed
+
+
+@pytest.mark.django_db
+def test_an_importer_who_may_not_publish_cannot_change_a_published_record(client, reference_data):
+    EventFactory(slug="public", title="As published", publication_status="published")
+    client.force_login(staff_with_roles("Importer"))
+    preview = upload(client, Event, b"slug,title,summary,kind,start_date\r\npublic,Rewritten,Y.,dialogue,2016\r\n")
+    assert "Only a publisher may publish" in preview.content.decode()
+    assert Event.objects.get(slug="public").title == "As published"

@@ -1,0 +1,72 @@
+"""Public downloads: exactly the records of the queryset, without staff-only columns, safe to open."""
+
+import json
+
+import pytest
+
+from relations.downloads import download_response
+from relations.models import Event, PublicationStatus
+
+from .factories import AssistanceProgramFactory, EventFactory
+
+
+@pytest.mark.django_db
+def test_a_csv_download_holds_exactly_the_queryset_without_staff_columns():
+    EventFactory(slug="shown", title="=cmd|' /C calc'!A0", kind=Event.Kind.SUMMIT)
+    EventFactory(slug="filtered-out", kind=Event.Kind.FORUM)
+    EventFactory(slug="draft", kind=Event.Kind.SUMMIT, publication_status=PublicationStatus.DRAFT)
+    response = download_response(Event.objects.published().filter(kind=Event.Kind.SUMMIT), "csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="events-')
+    assert response["Content-Disposition"].endswith('.csv"')
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert "publication_status" not in lines[0]
+    assert lines[1].startswith("shown,'=cmd|' /C calc'!A0,")
+
+
+@pytest.mark.django_db
+def test_a_json_download_is_a_list_of_records():
+    AssistanceProgramFactory(slug="scholarships", title="Bourses d'études")
+    response = download_response(AssistanceProgramFactory._meta.model.objects.published(), "json")
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    (record,) = json.loads(response.content)
+    assert record["slug"] == "scholarships" and record["title"] == "Bourses d'études"
+    assert (record["amount"], record["currency"]) == ("10000000.00", "CAD")
+    assert "publication_status" not in record
+
+
+@pytest.mark.django_db
+def test_an_unknown_format_is_a_404():
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        download_response(Event.objects.all(), "xml")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [2, 20])
+def test_a_list_page_offers_exactly_what_it_filtered(client, reference_data, size, django_assert_max_num_queries):
+    from relations.models import Country
+
+    indonesia, canada = Country.objects.get(code="ID"), Country.objects.get(code="CA")
+    for number in range(size):
+        EventFactory(slug=f"in-indonesia-{number}", country=indonesia, kind=Event.Kind.SUMMIT)
+    EventFactory(slug="in-canada", country=canada, kind=Event.Kind.SUMMIT)
+    EventFactory(slug="draft-in-indonesia", country=indonesia, publication_status=PublicationStatus.DRAFT)
+
+    page = client.get("/events/?country=ID&o=title&page=1").content.decode()
+    assert 'href="/events/download.csv?country=ID&amp;o=title"' in page
+    assert 'href="/events/download.json?country=ID&amp;o=title"' in page
+
+    with django_assert_max_num_queries(12):
+        response = client.get("/events/download.csv?country=ID&o=title")
+    assert response.status_code == 200
+    slugs = [line.split(",")[0] for line in response.content.decode("utf-8-sig").splitlines()[1:]]
+    expected = Event.objects.published().filter(country=indonesia).order_by("title", "id")
+    assert slugs == [event.slug for event in expected]  # every page, in the page's order, no draft
+    assert len(slugs) == size
+
+    records = json.loads(client.get("/events/download.json?country=CA").content)
+    assert [record["slug"] for record in records] == ["in-canada"]
+    assert client.get("/events/download.xml").status_code == 404
