@@ -266,6 +266,9 @@ class RelationsResource(resources.ModelResource):
 
     #: Pairs (earlier, later) of fields where the later may not come before the earlier.
     ordered_pairs = ()
+    #: Foreign keys to the content record a row is part of (a citation's, a head of mission's):
+    #: changing the part changes what that record shows, so its publish permission applies.
+    record_fields = ()
 
     class Meta:
         import_id_fields = ("slug",)
@@ -375,6 +378,7 @@ class RelationsResource(resources.ModelResource):
         self.column_names = {column.attribute: column.name for column in self.columns()}
         self._dry_run = dry_run
         self._user = kwargs.get("user")
+        self._public = defaultdict(set)  # content model -> pks of public records named in the file
         self._cache = defaultdict(dict)  # (model, key field) -> {natural key: pk}
         pending = []
         seen_keys = {}
@@ -507,7 +511,11 @@ class RelationsResource(resources.ModelResource):
                 except ValidationError:
                     cache[value] = None
             for chunk in batched(typed, self._meta.batch_size):
-                found = dict(model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
+                # For content records, also which of them the public sees (see `record_fields`).
+                status = ["publication_status"] if model in CONTENT_MODELS else []
+                rows = model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk", *status)
+                found = {row[0]: row[1] for row in rows}
+                self._public[model].update(row[1] for row in rows if status and row[2] in PUBLIC_STATUSES)
                 for value in chunk:
                     cache[typed[value]] = found.get(value)
 
@@ -669,6 +677,12 @@ class RelationsResource(resources.ModelResource):
                 )
         errors = ValidationError(errors).message_dict if errors else {}
         errors = self.validate_instance_values(instance, errors)
+        for name in self.record_fields:
+            record_model = self._meta.model._meta.get_field(name).related_model
+            if getattr(instance, f"{name}_id") in self._public[record_model] and not self.may_publish(record_model):
+                errors.setdefault(name, []).append(
+                    _("Only a publisher may change what a published or archived record shows.")
+                )
         if not self.may_publish() and (item.was_public or instance.publication_status in PUBLIC_STATUSES):
             errors.setdefault("publication_status", []).append(
                 _(
@@ -684,11 +698,11 @@ class RelationsResource(resources.ModelResource):
         """Rules of the database's check constraints that need more than `ordered_pairs`."""
         return errors
 
-    def may_publish(self):
-        """Whether the person importing may set what the public sees (the workflow's publish
-        permission). Reference data has no workflow; the command line runs with no user and is
-        trusted like `loaddata`."""
-        model = self._meta.model
+    def may_publish(self, model=None):
+        """Whether the person importing may set what the public sees of `model` (by default the
+        resource's own): the workflow's publish permission. Reference data has no workflow; the
+        command line runs with no user and is trusted like `loaddata`."""
+        model = model or self._meta.model
         if model not in CONTENT_MODELS or self._user is None:
             return True
         return self._user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
@@ -1063,6 +1077,7 @@ class HeadOfMissionResource(RelationsResource):
     end_date = PreciseDateField("end_date", precision="end_precision")
 
     ordered_pairs = (("start_date", "end_date"),)
+    record_fields = ("mission",)
 
     class Meta(RelationsResource.Meta):
         model = HeadOfMission
@@ -1078,6 +1093,7 @@ class CitationResource(RelationsResource):
     agreement = natural_key("agreement", Agreement, "slug")
     mission = natural_key("mission", Mission, "slug")
     assistanceprogram = natural_key("assistanceprogram", AssistanceProgram, "slug")
+    record_fields = CITED_FIELDS
 
     class Meta(RelationsResource.Meta):
         model = Citation

@@ -340,3 +340,20 @@ def test_an_importer_who_may_not_publish_cannot_change_a_published_record(client
     preview = upload(client, Event, b"slug,title,summary,kind,start_date\r\npublic,Rewritten,Y.,dialogue,2016\r\n")
     assert "Only a publisher may publish" in preview.content.decode()
     assert Event.objects.get(slug="public").title == "As published"
+
+
+@pytest.mark.django_db
+def test_an_importer_who_may_not_publish_cannot_change_a_published_records_citations(client, reference_data):
+    from relations.models import Citation
+
+    EventFactory(slug="public", publication_status="published")
+    EventFactory(slug="draft", publication_status="draft")
+    client.force_login(staff_with_roles("Importer"))
+    header = "source,event,locator,quote\r\n"
+    preview = upload(client, Citation, (header + "saputra-2019,public,Track One,Added.\r\n").encode())
+    assert "Only a publisher may change what a published or archived record shows." in preview.content.decode()
+    (invalid,) = preview.context["result"].invalid_rows
+    assert (invalid.number, list(invalid.field_specific_errors)) == (2, ["event"])
+    preview = upload(client, Citation, (header + "saputra-2019,draft,Track One,Added.\r\n").encode())
+    confirm(client, Citation, preview)
+    assert list(Citation.objects.values_list("event__slug", flat=True)) == ["draft"]

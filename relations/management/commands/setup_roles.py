@@ -36,14 +36,16 @@ ROLES = {
         *perms(["view", "add", "change"], CONTENT),
         *perms(["view", "add", "change", "delete"], PARTS),
         *perms(["view", "add", "change"], REFERENCE),
-        *perms(["export"], CONTENT),
+        *perms(["export"], CONTENT + PARTS + REFERENCE),
     ],
     # Everything an Editor may do, and publish, archive, return to draft and delete.
     "Publisher": [],  # filled in below
-    # Import files of records (django-import-export's permission) and see what is there.
+    # Import files of records, their citations and heads of mission, and reference data
+    # (django-import-export's permissions), and see what is there. Without the Publisher role too,
+    # an import may not publish or change what the public sees (relations.resources).
     "Importer": [
         *perms(["view"], CONTENT + PARTS + REFERENCE),
-        *perms(["import", "export"], CONTENT),
+        *perms(["import", "export"], CONTENT + PARTS + REFERENCE),
     ],
 }
 ROLES["Publisher"] = [
