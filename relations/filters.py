@@ -37,6 +37,30 @@ def matching(queryset, lookups, values):
     return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
 
 
+class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several values of a relation, chosen with checkboxes and given in the URL by natural key;
+    a record matches if any of its relations named by `lookups` is one of them."""
+
+    def __init__(self, *, lookups, to_field_name="slug", **kwargs):
+        self.lookups = lookups
+        super().__init__(to_field_name=to_field_name, widget=checkboxes(), **kwargs)
+
+    def filter(self, qs, value):
+        return matching(qs, self.lookups, value)
+
+
+def country_filter(*lookups, **kwargs):
+    return RelatedFilter(label=_("Country"), queryset=countries(), to_field_name="code", lookups=lookups, **kwargs)
+
+
+def pillar_filter():
+    return RelatedFilter(label=_("Pillar"), queryset=Pillar.objects.all(), lookups=["pillars"])
+
+
+def organisation_filter(*lookups, label=None):
+    return RelatedFilter(label=label or _("Organisation"), queryset=Organisation.objects.all(), lookups=lookups)
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """What every content type's filters share: words to search for, and a range of years."""
 
@@ -55,13 +79,7 @@ class RecordFilterSet(django_filters.FilterSet):
         label=_("To year"), method="filter_years", widget=YEAR_WIDGET, min_value=1900, max_value=2100, decimal_places=0
     )
 
-    source = django_filters.ModelMultipleChoiceFilter(
-        label=_("Source"),
-        queryset=Source.objects.all(),
-        to_field_name="slug",
-        method="filter_source",
-        widget=checkboxes(),
-    )
+    source = RelatedFilter(label=_("Source"), queryset=Source.objects.all(), lookups=["citations__source"])
 
     # The date field the year range applies to; AssistanceProgram overrides filter_years.
     date_field = None
@@ -73,9 +91,6 @@ class RecordFilterSet(django_filters.FilterSet):
         last = ["source"]
         middle = [name for name in self.filters if name not in first and name not in last]
         self.filters = {name: self.filters[name] for name in first + middle + last}
-
-    def filter_source(self, queryset, name, value):
-        return matching(queryset, ["citations__source"], value)
 
     def filter_words(self, queryset, name, value):
         return queryset.search(value)
@@ -129,37 +144,13 @@ def ordering(*fields):
 class EventFilterSet(RecordFilterSet):
     date_field = "start_date"
 
-    country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Country"),
-        queryset=countries(),
-        to_field_name="code",
-        method="filter_country",
-        widget=checkboxes(),
-    )
-    track = django_filters.ModelMultipleChoiceFilter(
-        label=_("Track"),
-        queryset=Track.objects.all(),
-        to_field_name="number",
-        method="filter_track",
-        widget=checkboxes(),
-    )
-    pillar = django_filters.ModelMultipleChoiceFilter(
-        label=_("Pillar"),
-        queryset=Pillar.objects.all(),
-        to_field_name="slug",
-        method="filter_pillar",
-        widget=checkboxes(),
-    )
+    country = country_filter("country")
+    track = RelatedFilter(label=_("Track"), queryset=Track.objects.all(), to_field_name="number", lookups=["track"])
+    pillar = pillar_filter()
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=Event.Kind.choices, widget=checkboxes(), distinct=False
     )
-    organisation = django_filters.ModelMultipleChoiceFilter(
-        label=_("Organisation"),
-        queryset=Organisation.objects.all(),
-        to_field_name="slug",
-        method="filter_organisation",
-        widget=checkboxes(),
-    )
+    organisation = organisation_filter("organisations")
     o = ordering(
         ("-start_date", _("Newest first")),
         ("start_date", _("Oldest first")),
@@ -170,50 +161,19 @@ class EventFilterSet(RecordFilterSet):
         model = Event
         fields = []
 
-    def filter_country(self, queryset, name, value):
-        return matching(queryset, ["country"], value)
-
-    def filter_track(self, queryset, name, value):
-        return matching(queryset, ["track"], value)
-
-    def filter_pillar(self, queryset, name, value):
-        return matching(queryset, ["pillars"], value)
-
-    def filter_organisation(self, queryset, name, value):
-        return matching(queryset, ["organisations"], value)
-
 
 class AgreementFilterSet(RecordFilterSet):
     date_field = "adopted_on"
 
-    country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Country"),
-        queryset=countries(),
-        to_field_name="code",
-        method="filter_country",
-        widget=checkboxes(),
-        help_text=_("A party, or where it was adopted."),
-    )
-    pillar = django_filters.ModelMultipleChoiceFilter(
-        label=_("Pillar"),
-        queryset=Pillar.objects.all(),
-        to_field_name="slug",
-        method="filter_pillar",
-        widget=checkboxes(),
-    )
+    country = country_filter("country", "party_countries", help_text=_("A party, or where it was adopted."))
+    pillar = pillar_filter()
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=Agreement.Kind.choices, widget=checkboxes(), distinct=False
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Agreement.Status.choices, widget=checkboxes(), distinct=False
     )
-    organisation = django_filters.ModelMultipleChoiceFilter(
-        label=_("Organisation"),
-        queryset=Organisation.objects.all(),
-        to_field_name="slug",
-        method="filter_organisation",
-        widget=checkboxes(),
-    )
+    organisation = organisation_filter("party_organisations")
     o = ordering(
         ("-adopted_on", _("Newest first")),
         ("adopted_on", _("Oldest first")),
@@ -224,26 +184,12 @@ class AgreementFilterSet(RecordFilterSet):
         model = Agreement
         fields = []
 
-    def filter_country(self, queryset, name, value):
-        return matching(queryset, ["country", "party_countries"], value)
-
-    def filter_pillar(self, queryset, name, value):
-        return matching(queryset, ["pillars"], value)
-
-    def filter_organisation(self, queryset, name, value):
-        return matching(queryset, ["party_organisations"], value)
-
 
 class MissionFilterSet(RecordFilterSet):
     date_field = "opened_on"
 
-    country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Country"),
-        queryset=countries(),
-        to_field_name="code",
-        method="filter_country",
-        widget=checkboxes(),
-        help_text=_("Where it is, or a country it is accredited to."),
+    country = country_filter(
+        "country", "accredited_countries", help_text=_("Where it is, or a country it is accredited to.")
     )
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=Mission.Kind.choices, widget=checkboxes(), distinct=False
@@ -254,13 +200,7 @@ class MissionFilterSet(RecordFilterSet):
         method="filter_status",
         empty_label=_("Any"),
     )
-    organisation = django_filters.ModelMultipleChoiceFilter(
-        label=_("Accredited to"),
-        queryset=Organisation.objects.all(),
-        to_field_name="slug",
-        method="filter_organisation",
-        widget=checkboxes(),
-    )
+    organisation = organisation_filter("accredited_organisations", label=_("Accredited to"))
     o = ordering(
         ("title", _("Name (A to Z)")),
         ("-opened_on", _("Newest first")),
@@ -271,44 +211,20 @@ class MissionFilterSet(RecordFilterSet):
         model = Mission
         fields = []
 
-    def filter_country(self, queryset, name, value):
-        return matching(queryset, ["country", "accredited_countries"], value)
-
-    def filter_organisation(self, queryset, name, value):
-        return matching(queryset, ["accredited_organisations"], value)
-
     def filter_status(self, queryset, name, value):
         return queryset.filter(closed_on__isnull=value == "open")
 
 
 class AssistanceProgramFilterSet(RecordFilterSet):
-    country = django_filters.ModelMultipleChoiceFilter(
-        label=_("Country"),
-        queryset=countries(),
-        to_field_name="code",
-        method="filter_country",
-        widget=checkboxes(),
-    )
-    pillar = django_filters.ModelMultipleChoiceFilter(
-        label=_("Pillar"),
-        queryset=Pillar.objects.all(),
-        to_field_name="slug",
-        method="filter_pillar",
-        widget=checkboxes(),
-    )
+    country = country_filter("countries")
+    pillar = pillar_filter()
     sector = django_filters.MultipleChoiceFilter(
         label=_("Sector"), choices=AssistanceProgram.Sector.choices, widget=checkboxes(), distinct=False
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=AssistanceProgram.Status.choices, widget=checkboxes(), distinct=False
     )
-    organisation = django_filters.ModelMultipleChoiceFilter(
-        label=_("Organisation"),
-        queryset=Organisation.objects.all(),
-        to_field_name="slug",
-        method="filter_organisation",
-        widget=checkboxes(),
-    )
+    organisation = organisation_filter("organisations")
     o = ordering(
         ("-start_year", _("Newest first")),
         ("start_year", _("Oldest first")),
@@ -326,15 +242,6 @@ class AssistanceProgramFilterSet(RecordFilterSet):
         if name == "year_from":
             return queryset.filter(Q(end_year__gte=year) | Q(end_year__isnull=True, start_year__gte=year))
         return queryset.filter(start_year__lte=year)
-
-    def filter_country(self, queryset, name, value):
-        return matching(queryset, ["countries"], value)
-
-    def filter_pillar(self, queryset, name, value):
-        return matching(queryset, ["pillars"], value)
-
-    def filter_organisation(self, queryset, name, value):
-        return matching(queryset, ["organisations"], value)
 
 
 FILTERSETS = {
