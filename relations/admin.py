@@ -1,11 +1,13 @@
 """The staff's editing interface: every model, with search, filters, autocomplete and inlines."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .formats import FORMATS, ImportFileError, ImportForm
 from .models import (
+    CITED_FIELDS,
     CONTENT_MODELS,
+    LANGUAGE_CODES,
+    PUBLIC_STATUSES,
     UNPUBLISHED_STATUSES,
     Agreement,
     AssistanceProgram,
@@ -29,6 +34,7 @@ from .models import (
     PublicationStatus,
     Source,
     Track,
+    localized,
 )
 from .resources import resource_for
 
@@ -92,40 +98,58 @@ class AseanMemberFilter(admin.SimpleListFilter):
 class CountryAdmin(ImportExport, admin.ModelAdmin):
     list_display = ["name", "code", "asean_member_since"]
     list_filter = [AseanMemberFilter]
-    search_fields = ["name", "code"]
+    search_fields = ["name_en", "name_fr", "code"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(ImportExport, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
-    fields = ["name", "slug", "acronym", "kind", "country", "website", "description"]
+    fields = [
+        ("name_en", "name_fr"),
+        "slug",
+        ("acronym_en", "acronym_fr"),
+        "kind",
+        "country",
+        "website",
+        ("description_en", "description_fr"),
+    ]
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
-    search_fields = ["name", "acronym", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_en", "name_fr", "acronym_en", "acronym_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["country"]
 
 
 @admin.register(Track)
 class TrackAdmin(ImportExport, admin.ModelAdmin):
+    fields = ["number", ("name_en", "name_fr"), ("description_en", "description_fr")]
     list_display = ["number", "name"]
     list_display_links = ["number", "name"]
-    search_fields = ["name", "=number"]
+    search_fields = ["name_en", "name_fr", "=number"]
 
 
 @admin.register(Pillar)
 class PillarAdmin(ImportExport, admin.ModelAdmin):
-    fields = ["name", "slug", "description"]
+    fields = [("name_en", "name_fr"), "slug", ("description_en", "description_fr")]
     list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_en", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(Source)
 class SourceAdmin(ImportExport, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
-    fields = ["title", "slug", "author", "year", "language", "url", "bibliographic_details", "notes"]
+    fields = [
+        "title",
+        "slug",
+        "author",
+        "year",
+        "language",
+        "url",
+        ("bibliographic_details_en", "bibliographic_details_fr"),
+        ("notes_en", "notes_fr"),
+    ]
     list_display = ["title", "author", "year", "language"]
     list_filter = ["language"]
     search_fields = ["title", "author", "slug"]
@@ -169,8 +193,26 @@ class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
     min_num = 0
-    fields = ["source", "locator", "quote", "note", "discrepancy"]
+    fields = ["source", "locator", "quote", ("note_en", "note_fr"), ("discrepancy_en", "discrepancy_fr")]
     autocomplete_fields = ["source"]
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """The records whose title or summary is still missing in a language: what publishing refuses."""
+
+    title = _("translation")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [(code, _("%(language)s missing") % {"language": name}) for code, name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        if self.value() not in LANGUAGE_CODES:
+            return queryset
+        condition = Q()
+        for name in queryset.model.required_translations:
+            condition |= Q(**{localized(name, self.value()): ""})
+        return queryset.filter(condition)
 
 
 class RecordAdmin(ImportExport, HistoryAdmin):
@@ -188,9 +230,9 @@ class RecordAdmin(ImportExport, HistoryAdmin):
         css = {"all": ["css/admin.css"]}
 
     formfield_overrides = HTTPS_URLS
-    list_filter = ["publication_status"]
-    search_fields = ["title", "slug", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
+    list_filter = ["publication_status", MissingTranslationFilter]
+    search_fields = ["title_en", "title_fr", "slug", "summary_en", "summary_fr"]
+    prepopulated_fields = {"slug": ["title_en"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [CitationInline]
     actions = ["submit_for_review", "publish", "archive", "return_to_draft"]
@@ -198,7 +240,7 @@ class RecordAdmin(ImportExport, HistoryAdmin):
     save_on_top = True
     history_list_display = ["publication_status"]
 
-    record_fields = ["title", "slug", "summary", "body"]
+    record_fields = [("title_en", "title_fr"), "slug", ("summary_en", "summary_fr"), ("body_en", "body_fr")]
     publication_fieldset = (_("Publication"), {"fields": ["publication_status", ("created_at", "updated_at")]})
 
     # --- permissions --------------------------------------------------------------------------
@@ -252,9 +294,13 @@ class RecordAdmin(ImportExport, HistoryAdmin):
         user) and in the admin log.
         """
         changed = refused = 0
+        untranslated = []
         for record in queryset.filter(publication_status__in=sources):
             if not self.has_change_permission(request, record):
                 refused += 1
+                continue
+            if target in PUBLIC_STATUSES and record.missing_translations():
+                untranslated.append(record)
                 continue
             record.publication_status = target
             record._history_user = request.user
@@ -279,6 +325,19 @@ class RecordAdmin(ImportExport, HistoryAdmin):
                 % {"count": refused},
                 messages.WARNING,
             )
+        for record in untranslated:
+            missing = ", ".join(
+                str(record._meta.get_field(name).verbose_name) for name in record.missing_translations()
+            )
+            self.message_user(
+                request,
+                _(
+                    "“%(record)s” was not published: it has no %(missing)s. A public record needs its title and "
+                    "summary in English and in French."
+                )
+                % {"record": record, "missing": missing},
+                messages.ERROR,
+            )
 
 
 @admin.register(Event)
@@ -286,6 +345,7 @@ class EventAdmin(RecordAdmin):
     list_display = ["title", "kind", "date", "city", "country", "track", "publication_status"]
     list_filter = [
         "publication_status",
+        MissingTranslationFilter,
         "kind",
         "track",
         "pillars",
@@ -296,7 +356,10 @@ class EventAdmin(RecordAdmin):
     autocomplete_fields = ["country", "track", "pillars", "organisations", "agreements"]
     fieldsets = [
         (None, {"fields": RecordAdmin.record_fields}),
-        (_("When and where"), {"fields": ["kind", ("start_date", "end_date"), "date_precision", ("city", "country")]}),
+        (
+            _("When and where"),
+            {"fields": ["kind", ("start_date", "end_date"), "date_precision", ("city_en", "city_fr", "country")]},
+        ),
         (_("Links"), {"fields": ["track", "pillars", "organisations", "agreements"]}),
         RecordAdmin.publication_fieldset,
     ]
@@ -309,7 +372,7 @@ class EventAdmin(RecordAdmin):
 @admin.register(Agreement)
 class AgreementAdmin(RecordAdmin):
     list_display = ["title", "kind", "status", "date", "country", "publication_status"]
-    list_filter = ["publication_status", "kind", "status", "pillars", "party_organisations"]
+    list_filter = ["publication_status", MissingTranslationFilter, "kind", "status", "pillars", "party_organisations"]
     list_select_related = ["country"]
     date_hierarchy = "adopted_on"
     autocomplete_fields = ["country", "party_countries", "party_organisations", "pillars", "supersedes"]
@@ -322,7 +385,7 @@ class AgreementAdmin(RecordAdmin):
                     "kind",
                     "status",
                     ("adopted_on", "adopted_precision"),
-                    ("city", "country"),
+                    ("city_en", "city_fr", "country"),
                     ("period_start", "period_end"),
                     "text_url",
                 ]
@@ -341,13 +404,28 @@ class HeadOfMissionInline(admin.TabularInline):
     model = HeadOfMission
     extra = 0
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
-    fields = ["name", "title", "start_date", "start_precision", "end_date", "end_precision", "note"]
+    fields = [
+        "name",
+        "title_en",
+        "title_fr",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "note_en",
+        "note_fr",
+    ]
 
 
 @admin.register(Mission)
 class MissionAdmin(RecordAdmin):
     list_display = ["title", "kind", "city", "country", "opened", "publication_status"]
-    list_filter = ["publication_status", "kind", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "publication_status",
+        MissingTranslationFilter,
+        "kind",
+        ("country", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["country"]
     date_hierarchy = "opened_on"
     autocomplete_fields = ["country", "accredited_countries", "accredited_organisations"]
@@ -359,7 +437,7 @@ class MissionAdmin(RecordAdmin):
             {
                 "fields": [
                     "kind",
-                    ("city", "country"),
+                    ("city_en", "city_fr", "country"),
                     ("opened_on", "opened_precision"),
                     ("closed_on", "closed_precision"),
                     "website",
@@ -378,7 +456,7 @@ class MissionAdmin(RecordAdmin):
 @admin.register(AssistanceProgram)
 class AssistanceProgramAdmin(RecordAdmin):
     list_display = ["title", "amount_display", "period", "sector", "status", "publication_status"]
-    list_filter = ["publication_status", "sector", "status", "currency", "pillars"]
+    list_filter = ["publication_status", MissingTranslationFilter, "sector", "status", "currency", "pillars"]
     autocomplete_fields = ["pillars", "countries", "organisations", "agreements", "events"]
     fieldsets = [
         (None, {"fields": RecordAdmin.record_fields}),
@@ -442,17 +520,16 @@ class CitationAdmin(ImportExport, RecordPartAdmin):
         css = {"all": ["css/admin.css"]}
 
     list_display = ["locator", "source", "record", "has_discrepancy"]
-    list_filter = ["source", ("discrepancy", admin.EmptyFieldListFilter)]
+    list_filter = ["source", ("discrepancy_en", admin.EmptyFieldListFilter)]
     list_select_related = ["source", "event", "agreement", "mission", "assistanceprogram"]
     search_fields = [
         "locator",
         "quote",
-        "note",
-        "discrepancy",
-        "event__title",
-        "agreement__title",
-        "mission__title",
-        "assistanceprogram__title",
+        "note_en",
+        "note_fr",
+        "discrepancy_en",
+        "discrepancy_fr",
+        *(f"{record}__title_{code}" for record in CITED_FIELDS for code in LANGUAGE_CODES),
     ]
     autocomplete_fields = ["event", "agreement", "mission", "assistanceprogram", "source"]
     show_full_result_count = False
@@ -467,7 +544,7 @@ class HeadOfMissionAdmin(ImportExport, RecordPartAdmin):
     record_attribute = "mission"
     list_display = ["name", "title", "mission", "term"]
     list_select_related = ["mission"]
-    search_fields = ["name", "title", "mission__title"]
+    search_fields = ["name", "title_en", "title_fr", "mission__title_en", "mission__title_fr"]
     autocomplete_fields = ["mission"]
 
     @admin.display(description=_("term"), ordering="start_date")

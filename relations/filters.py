@@ -13,7 +13,18 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Source, Track
+from .models import (
+    Agreement,
+    AssistanceProgram,
+    Country,
+    Event,
+    Mission,
+    Organisation,
+    Pillar,
+    Source,
+    Track,
+    localized,
+)
 
 YEAR_WIDGET = forms.NumberInput(attrs={"min": 1900, "max": 2100, "step": 1, "inputmode": "numeric"})
 
@@ -22,9 +33,14 @@ def checkboxes():
     return forms.CheckboxSelectMultiple(attrs={"class": "checkboxes"})
 
 
-def countries():
-    # ASEAN members first, then the others (Canada), each group by name.
-    return Country.objects.order_by("asean_member_since", "name")
+def countries(request=None):
+    # ASEAN members first, then the others (Canada), each group by name in the page's language.
+    return Country.objects.order_by("asean_member_since", localized("name"))
+
+
+def by_name(model):
+    """A FilterSet's choices of `model`, by name in the page's language (evaluated per request)."""
+    return lambda request: model.objects.order_by(localized("name"))
 
 
 def matching(queryset, lookups, values):
@@ -50,15 +66,15 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 def country_filter(*lookups, **kwargs):
-    return RelatedFilter(label=_("Country"), queryset=countries(), to_field_name="code", lookups=lookups, **kwargs)
+    return RelatedFilter(label=_("Country"), queryset=countries, to_field_name="code", lookups=lookups, **kwargs)
 
 
 def pillar_filter():
-    return RelatedFilter(label=_("Pillar"), queryset=Pillar.objects.all(), lookups=["pillars"])
+    return RelatedFilter(label=_("Pillar"), queryset=by_name(Pillar), lookups=["pillars"])
 
 
 def organisation_filter(*lookups, label=None):
-    return RelatedFilter(label=label or _("Organisation"), queryset=Organisation.objects.all(), lookups=lookups)
+    return RelatedFilter(label=label or _("Organisation"), queryset=by_name(Organisation), lookups=lookups)
 
 
 class RecordFilterSet(django_filters.FilterSet):
@@ -123,12 +139,14 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """Orders by the chosen field, then by title and id, so that pages never overlap."""
 
     def get_ordering_value(self, param):
-        return param
+        # The title in the page's language: "title" orders French pages by title_fr.
+        descending, name = param.startswith("-"), param.lstrip("-")
+        return ("-" if descending else "") + (localized(name) if name == "title" else name)
 
     def filter(self, qs, value):
         if value in django_filters.constants.EMPTY_VALUES:
             return qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in value], "title", "pk")
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], localized("title"), "pk")
 
 
 def ordering(*fields):

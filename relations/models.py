@@ -5,19 +5,76 @@ described with; the four content types (events, agreements, missions, assistance
 the record itself. Every content record cites its sources through Citation.
 """
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.translation import get_language_info
+from django.utils.formats import date_format, number_format
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # Django's default permissions, plus importing and exporting, each its own permission
 # (relations.import_event, relations.export_event; see IMPORT_EXPORT_*_PERMISSION_CODE).
 IMPORT_EXPORT_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
+
+# ---------------------------------------------------------------------------------------------
+# English and French: one column per language for every text a reader sees
+# ---------------------------------------------------------------------------------------------
+
+# The site's languages, in settings.LANGUAGES order: English, French.
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+
+
+def active_language():
+    """The active language if the site has it (a French page: "fr"), else the default language."""
+    code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+def localized(name, language=None):
+    """The column that holds `name` in a language: localized("title") is "title_fr" on a French page."""
+    return f"{name}_{language or active_language()}"
+
+
+def translated(field_class, verbose_name, **options):
+    """One field per language, e.g. `title_en, title_fr = translated(models.CharField, _("title"), …)`.
+
+    Each language is a real column, so the admin, the history, imports and exports, fixtures and the
+    search triggers all see both without registration: see README, "Languages", for why this is
+    preferred here to django-modeltranslation.
+    """
+    return tuple(
+        field_class(format_lazy("{} ({})", verbose_name, name), **options) for _code, name in settings.LANGUAGES
+    )
+
+
+class Translation:
+    """`record.title` reads `title_en` or `title_fr`, whichever is the active language's.
+
+    A text not yet translated (a draft, say) falls back to the other language, so staff previews
+    and the admin never show a blank; what is published has both (Record.clean).
+    """
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        active = active_language()
+        values = [getattr(instance, localized(self.name, code)) for code in (active, *LANGUAGE_CODES)]
+        return next((value for value in values if value), values[0])
+
+    def __set__(self, instance, value):
+        raise AttributeError(f"Set {self.name}_en or {self.name}_fr: {self.name} reads the active language's.")
+
 
 # ---------------------------------------------------------------------------------------------
 # Dates known to a year, a month or a day
@@ -50,10 +107,13 @@ def truncate_date(value, precision):
 
 
 def format_date(value, precision):
-    """A date as the source knows it: "1986", "August 2014" or "4 August 2016"."""
+    """A date as the source knows it, in the active language: "4 August 2016", « 4 août 2016 »."""
     if value is None:
         return ""
-    return date_format(value, PRECISION_FORMATS[DatePrecision(precision)])
+    shown = date_format(value, PRECISION_FORMATS[DatePrecision(precision)])
+    if value.day == 1 and precision == DatePrecision.DAY and active_language() == "fr":
+        shown = "1er" + shown.removeprefix("1")  # « 1er août 2016 », as French writes the first of a month
+    return shown
 
 
 def format_date_range(start, end, precision):
@@ -150,7 +210,8 @@ class Country(models.Model):
         validators=[RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter ISO 3166-1 code in capitals."))],
         help_text=_("ISO 3166-1 alpha-2 code in capitals, e.g. ID for Indonesia."),
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en, name_fr = translated(models.CharField, _("name"), max_length=100, unique=True)
+    name = Translation()
     asean_member_since = models.PositiveSmallIntegerField(
         _("ASEAN member since"),
         null=True,
@@ -163,7 +224,7 @@ class Country(models.Model):
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
         constraints = [
@@ -200,8 +261,16 @@ class Organisation(SlugKeyed):
         MEDIA = "media", _("Media")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    name_en, name_fr = translated(models.CharField, _("name"), max_length=200, unique=True)
+    name = Translation()
+    acronym_en, acronym_fr = translated(
+        models.CharField,
+        _("acronym"),
+        max_length=30,
+        blank=True,
+        help_text=_("E.g. ASEAN in English, ANASE in French."),
+    )
+    acronym = Translation()
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     country = models.ForeignKey(
         Country,
@@ -213,11 +282,12 @@ class Organisation(SlugKeyed):
         help_text=_("Where the organisation has its seat, if it has one."),
     )
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description_en, description_fr = translated(models.TextField, _("description"), blank=True)
+    description = Translation()
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
@@ -241,8 +311,10 @@ class Track(models.Model):
     number = models.PositiveSmallIntegerField(
         _("number"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(9)]
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name_en, name_fr = translated(models.CharField, _("name"), max_length=100, unique=True)
+    name = Translation()
+    description_en, description_fr = translated(models.TextField, _("description"), blank=True)
+    description = Translation()
 
     objects = TrackManager()
 
@@ -272,12 +344,14 @@ class Track(models.Model):
 class Pillar(SlugKeyed):
     """One of the three pillars of ASEAN cooperation."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name_en, name_fr = translated(models.CharField, _("name"), max_length=100, unique=True)
+    name = Translation()
+    description_en, description_fr = translated(models.TextField, _("description"), blank=True)
+    description = Translation()
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name = _("pillar")
         verbose_name_plural = _("pillars")
 
@@ -297,12 +371,20 @@ class Source(SlugKeyed):
         _("language"), max_length=10, help_text=_("Language of the document as a BCP 47 code: en, fr, id, …")
     )
     url = models.URLField(_("URL"), blank=True, help_text=_("Where the public can read it, if anywhere."))
-    bibliographic_details = models.TextField(
-        _("bibliographic details"), blank=True, help_text=_("Journal, volume, pages, ISSN, or a file reference.")
+    bibliographic_details_en, bibliographic_details_fr = translated(
+        models.TextField,
+        _("bibliographic details"),
+        blank=True,
+        help_text=_("Journal, volume, pages, ISSN, or a file reference."),
     )
-    notes = models.TextField(
-        _("notes"), blank=True, help_text=_("What a reader should know about the document, e.g. known errors.")
+    bibliographic_details = Translation()
+    notes_en, notes_fr = translated(
+        models.TextField,
+        _("notes"),
+        blank=True,
+        help_text=_("What a reader should know about the document, e.g. known errors."),
     )
+    notes = Translation()
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
@@ -315,9 +397,9 @@ class Source(SlugKeyed):
 
     @property
     def language_name(self):
-        """The language's English name where Django knows it ("Indonesian"), else its code."""
+        """The language's name in the active language where Django knows it ("Indonesian"), else its code."""
         try:
-            return get_language_info(self.language)["name"]
+            return get_language_info(self.language)["name_translated"]
         except KeyError:
             return self.language
 
@@ -327,9 +409,10 @@ class Source(SlugKeyed):
 # ---------------------------------------------------------------------------------------------
 
 
-# The text search configuration of the stored search vector and of queries against it. The
-# migration's trigger uses the same one: change both together.
-SEARCH_CONFIG = "english"
+# The text search configuration of each language's stored search vector and of queries against it,
+# for the right stemming ("agreements" finds "agreement", « accords » finds « accord »). The
+# migration's trigger uses the same ones: change both together.
+SEARCH_CONFIGS = {"en": "english", "fr": "french"}
 
 
 class PublicationStatus(models.TextChoices):
@@ -372,8 +455,9 @@ class RecordQuerySet(models.QuerySet):
     def search(self, text):
         """The records matching the words in `text`, best match first.
 
-        On PostgreSQL: full-text search on the stored `search_vector` (kept by a trigger, see
-        migration 0003_search_vector_and_indexes), ranked with SearchRank; the query understands quoted
+        In the active language. On PostgreSQL: full-text search on that language's stored search
+        vector (`search_vector_en` or `search_vector_fr`, kept by a trigger, see migration
+        0005_english_and_french) with its stemming, ranked with SearchRank; the query understands quoted
         phrases, "or" and "-word" (websearch syntax). Elsewhere (SQLite in development): every
         word must appear in the title, summary or body, newest first by the model's ordering.
         """
@@ -381,18 +465,28 @@ class RecordQuerySet(models.QuerySet):
         if not text:
             return self
         if connection.vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            vector = localized("search_vector")
+            query = SearchQuery(text, config=SEARCH_CONFIGS[active_language()], search_type="websearch")
             return (
-                self.filter(search_vector=query)
-                .annotate(rank=SearchRank(F("search_vector"), query))
+                self.filter(**{vector: query})
+                .annotate(rank=SearchRank(F(vector), query))
                 .order_by("-rank", *self.model._meta.ordering)
             )
         condition = Q()
         for word in text.split():
             word = word.strip('"')
             if word:
-                condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+                condition &= Q(
+                    *(Q(**{f"{localized(name)}__icontains": word}) for name in ("title", "summary", "body")),
+                    _connector=Q.OR,
+                )
         return self.filter(condition)
+
+
+class RecordManager(SlugManager.from_queryset(RecordQuerySet)):
+    def get_queryset(self):
+        # The search vectors serve the database's WHERE and ranking, never a page: not loaded.
+        return super().get_queryset().defer("search_vector_en", "search_vector_fr")
 
 
 def workflow_permissions(model_name, verbose_name_plural):
@@ -403,9 +497,17 @@ def workflow_permissions(model_name, verbose_name_plural):
 class Record(SlugKeyed):
     """The fields and behaviour every content type shares; its citations are in Citation."""
 
-    title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), help_text=_("One or two sentences in plain words, shown in lists."))
-    body = models.TextField(_("body"), blank=True, help_text=_("The full account, if the summary is not enough."))
+    # Both languages may be empty in a draft; publishing needs the title and summary in both (clean).
+    title_en, title_fr = translated(models.CharField, _("title"), max_length=300, blank=True)
+    title = Translation()
+    summary_en, summary_fr = translated(
+        models.TextField, _("summary"), blank=True, help_text=_("One or two sentences in plain words, shown in lists.")
+    )
+    summary = Translation()
+    body_en, body_fr = translated(
+        models.TextField, _("body"), blank=True, help_text=_("The full account, if the summary is not enough.")
+    )
+    body = Translation()
     publication_status = models.CharField(
         _("publication status"),
         max_length=10,
@@ -419,23 +521,51 @@ class Record(SlugKeyed):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
-    # Title, summary and body as a weighted tsvector. On PostgreSQL a trigger fills it on every
-    # insert and update, fixtures and raw saves included; elsewhere it stays empty. Not editable
-    # and not serialized: fixtures and exports never carry it.
-    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
+    # Each language's title, summary and body as a weighted tsvector. On PostgreSQL a trigger fills
+    # them on every insert and update, fixtures and raw saves included; elsewhere they stay empty.
+    # Not editable and not serialized: fixtures and exports never carry them.
+    search_vector_en = SearchVectorField(null=True, editable=False, serialize=False)
+    search_vector_fr = SearchVectorField(null=True, editable=False, serialize=False)
 
     # Every change, with who made it and when; `inherit=True` gives each content type its own
     # historical table (HistoricalEvent, …). `updated_at` is left out (history_date says when), and
-    # so is the search vector, which the database derives from the other fields.
-    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at", "search_vector"])
+    # so are the search vectors, which the database derives from the other fields.
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at", "search_vector_en", "search_vector_fr"])
 
-    objects = SlugManager.from_queryset(RecordQuerySet)()
+    objects = RecordManager()
 
     class Meta:
         abstract = True
 
+    # What the public must be able to read in both languages: publishing refuses a record without it.
+    required_translations = ("title", "summary")
+
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """A draft needs a title in one language; a public record its title and summary in both."""
+        if not (self.title_en or self.title_fr):
+            raise ValidationError({"title_en": _("Give the record a title, in English or in French.")})
+        if self.publication_status in PUBLIC_STATUSES and (missing := self.missing_translations()):
+            raise ValidationError(
+                {
+                    name: _(
+                        "Publishing needs this text in English and in French, and it is empty. Add it, or keep "
+                        "the record as a draft until the translation is ready."
+                    )
+                    for name in missing
+                }
+            )
+
+    def missing_translations(self):
+        """The fields publishing needs that are empty, e.g. ["summary_fr"]."""
+        return [
+            localized(name, code)
+            for name in self.required_translations
+            for code in LANGUAGE_CODES
+            if not getattr(self, localized(name, code)).strip()
+        ]
 
     @property
     def is_published(self):
@@ -495,7 +625,8 @@ class Agreement(Record):
         _("adopted or signed"), null=True, blank=True, help_text=_("Empty while it is still being negotiated.")
     )
     adopted_precision = precision_field()
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city_en, city_fr = translated(models.CharField, _("city"), max_length=100, blank=True)
+    city = Translation()
     country = models.ForeignKey(
         Country,
         verbose_name=_("country"),
@@ -526,12 +657,12 @@ class Agreement(Record):
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
-        ordering = ["-adopted_on", "title"]
+        ordering = ["-adopted_on", "title_en"]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         permissions = workflow_permissions("agreement", "agreements")
         indexes = [
-            models.Index(fields=["-adopted_on", "title"], name="agreement_order_idx"),
+            models.Index(fields=["-adopted_on", "title_en"], name="agreement_order_idx"),
             models.Index(fields=["kind"], name="agreement_kind_idx"),
             models.Index(fields=["status"], name="agreement_status_idx"),
         ]
@@ -548,6 +679,7 @@ class Agreement(Record):
         return str(self.period_start or self.period_end or "")
 
     def clean(self):
+        super().clean()
         self.adopted_on = truncate_date(self.adopted_on, self.adopted_precision)
 
 
@@ -572,7 +704,8 @@ class Event(Record):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Empty for a one-day event."))
     date_precision = precision_field()
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city_en, city_fr = translated(models.CharField, _("city"), max_length=100, blank=True)
+    city = Translation()
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
@@ -599,12 +732,12 @@ class Event(Record):
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
-        ordering = ["-start_date", "title"]
+        ordering = ["-start_date", "title_en"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = workflow_permissions("event", "events")
         indexes = [
-            models.Index(fields=["-start_date", "title"], name="event_order_idx"),
+            models.Index(fields=["-start_date", "title_en"], name="event_order_idx"),
             models.Index(fields=["kind"], name="event_kind_idx"),
         ]
         constraints = [not_before("end_date", "start_date", "event_end_not_before_start")]
@@ -614,11 +747,14 @@ class Event(Record):
         return format_date_range(self.start_date, self.end_date, self.date_precision)
 
     def clean(self):
+        super().clean()
         self.start_date = truncate_date(self.start_date, self.date_precision)
         self.end_date = truncate_date(self.end_date, self.date_precision)
 
 
 class Mission(Record):
+    required_translations = (*Record.required_translations, "city")
+
     class Kind(models.TextChoices):
         MISSION_TO_ORGANISATION = "mission", _("Mission to an organisation")
         EMBASSY = "embassy", _("Embassy")
@@ -628,7 +764,8 @@ class Mission(Record):
         TRADE_OFFICE = "trade-office", _("Trade office")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    city = models.CharField(_("city"), max_length=100)
+    city_en, city_fr = translated(models.CharField, _("city"), max_length=100, blank=True)
+    city = Translation()
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="missions")
     accredited_countries = models.ManyToManyField(
         Country,
@@ -650,12 +787,12 @@ class Mission(Record):
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
-        ordering = ["title"]
+        ordering = ["title_en"]
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         permissions = workflow_permissions("mission", "missions")
         indexes = [
-            models.Index(fields=["title"], name="mission_title_idx"),
+            models.Index(fields=["title_en"], name="mission_title_idx"),
             models.Index(fields=["opened_on"], name="mission_opened_idx"),
             models.Index(fields=["kind"], name="mission_kind_idx"),
         ]
@@ -670,6 +807,7 @@ class Mission(Record):
         return format_date(self.closed_on, self.closed_precision)
 
     def clean(self):
+        super().clean()
         self.opened_on = truncate_date(self.opened_on, self.opened_precision)
         self.closed_on = truncate_date(self.closed_on, self.closed_precision)
 
@@ -682,12 +820,16 @@ class HeadOfMissionManager(models.Manager):
 class HeadOfMission(models.Model):
     mission = models.ForeignKey(Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="heads")
     name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=200, help_text=_("E.g. Ambassador of Canada to ASEAN."))
+    title_en, title_fr = translated(
+        models.CharField, _("title"), max_length=200, help_text=_("E.g. Ambassador of Canada to ASEAN.")
+    )
+    title = Translation()
     start_date = models.DateField(_("from"), null=True, blank=True)
     start_precision = precision_field(_("from: precision"))
     end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while in post."))
     end_precision = precision_field(_("to: precision"))
-    note = models.TextField(_("note"), blank=True)
+    note_en, note_fr = translated(models.TextField, _("note"), blank=True)
+    note = Translation()
 
     history = HistoricalRecords()
 
@@ -732,10 +874,35 @@ class Currency(models.TextChoices):
     USD = "USD", _("US dollar")
 
 
+# How each language writes an amount: "CAD 10 million" / « 10 millions de dollars canadiens ».
+CURRENCY_NAMES = {Currency.CAD: _("Canadian dollars"), Currency.USD: _("US dollars")}
+AMOUNT_SCALES = [
+    (10**9, lambda n: ngettext("%(code)s %(amount)s billion", "%(code)s %(amount)s billion", n)),
+    (10**6, lambda n: ngettext("%(code)s %(amount)s million", "%(code)s %(amount)s million", n)),
+    (1, lambda n: gettext("%(code)s %(amount)s")),  # any other amount, with all its digits
+]
+
+
 def format_amount(amount, currency):
+    """An amount in the active language's words and digits, in millions or billions where it is round.
+
+    "CAD 4.4 billion", "CAD 250,000" in English; « 4,4 milliards de dollars canadiens »,
+    « 250 000 dollars canadiens » in French.
+    """
     if amount is None:
         return ""
-    return f"{currency} {amount:,.2f}".removesuffix(".00")
+    amount = Decimal(amount)
+    scale, message = next(
+        ((scale, message) for scale, message in AMOUNT_SCALES[:-1] if amount >= scale and amount % (scale // 100) == 0),
+        AMOUNT_SCALES[-1],
+    )
+    scaled = amount / scale
+    scaled = int(scaled) if scaled == scaled.to_integral_value() else scaled.quantize(Decimal("0.01")).normalize()
+    return message(int(scaled)) % {
+        "code": currency,
+        "amount": number_format(scaled, use_l10n=True, force_grouping=True),
+        "name": CURRENCY_NAMES.get(currency, currency),
+    }
 
 
 class AssistanceProgram(Record):
@@ -805,12 +972,12 @@ class AssistanceProgram(Record):
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
-        ordering = ["-start_year", "title"]
+        ordering = ["-start_year", "title_en"]
         verbose_name = _("assistance program")
         verbose_name_plural = _("assistance programs")
         permissions = workflow_permissions("assistanceprogram", "assistance programs")
         indexes = [
-            models.Index(fields=["-start_year", "title"], name="program_order_idx"),
+            models.Index(fields=["-start_year", "title_en"], name="program_order_idx"),
             models.Index(fields=["end_year"], name="program_end_year_idx"),
             models.Index(fields=["sector"], name="program_sector_idx"),
             models.Index(fields=["status"], name="program_status_idx"),
@@ -908,8 +1075,10 @@ class Citation(models.Model):
         blank=True,
         help_text=_("A short passage, verbatim and in the source's language, that supports the record."),
     )
-    note = models.TextField(_("note"), blank=True)
-    discrepancy = models.TextField(
+    note_en, note_fr = translated(models.TextField, _("note"), blank=True)
+    note = Translation()
+    discrepancy_en, discrepancy_fr = translated(
+        models.TextField,
         _("source discrepancy"),
         blank=True,
         help_text=_(
@@ -917,6 +1086,7 @@ class Citation(models.Model):
             "below it): what it says, and which reading the record follows. Shown on the public page."
         ),
     )
+    discrepancy = Translation()
 
     history = HistoricalRecords()
 

@@ -50,6 +50,7 @@ from .formats import ImportFileError, unneutralise
 from .models import (
     CITED_FIELDS,
     CONTENT_MODELS,
+    LANGUAGE_CODES,
     PUBLIC_STATUSES,
     Agreement,
     AssistanceProgram,
@@ -893,6 +894,11 @@ class RelationsResource(resources.ModelResource):
         through.bulk_create(links, batch_size=self._meta.batch_size)
 
 
+def in_both_languages(*names):
+    """A column per language for each text: in_both_languages("title") is ("title_en", "title_fr")."""
+    return tuple(f"{name}_{code}" for name in names for code in LANGUAGE_CODES)
+
+
 # ---------------------------------------------------------------------------------------------
 # Reference data
 # ---------------------------------------------------------------------------------------------
@@ -901,7 +907,7 @@ class RelationsResource(resources.ModelResource):
 class CountryResource(RelationsResource):
     class Meta(RelationsResource.Meta):
         model = Country
-        fields = ("code", "name", "asean_member_since")
+        fields = ("code", *in_both_languages("name"), "asean_member_since")
         import_id_fields = ("code",)
 
 
@@ -910,33 +916,48 @@ class OrganisationResource(RelationsResource):
 
     class Meta(RelationsResource.Meta):
         model = Organisation
-        fields = ("slug", "name", "acronym", "kind", "country", "website", "description")
+        fields = (
+            "slug",
+            *in_both_languages("name", "acronym"),
+            "kind",
+            "country",
+            "website",
+            *in_both_languages("description"),
+        )
 
 
 class TrackResource(RelationsResource):
     class Meta(RelationsResource.Meta):
         model = Track
-        fields = ("number", "name", "description")
+        fields = ("number", *in_both_languages("name", "description"))
         import_id_fields = ("number",)
 
 
 class PillarResource(RelationsResource):
     class Meta(RelationsResource.Meta):
         model = Pillar
-        fields = ("slug", "name", "description")
+        fields = ("slug", *in_both_languages("name", "description"))
 
 
 class SourceResource(RelationsResource):
     class Meta(RelationsResource.Meta):
         model = Source
-        fields = ("slug", "title", "author", "year", "language", "url", "bibliographic_details", "notes")
+        fields = (
+            "slug",
+            "title",
+            "author",
+            "year",
+            "language",
+            "url",
+            *in_both_languages("bibliographic_details", "notes"),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # The four content types
 # ---------------------------------------------------------------------------------------------
 
-RECORD_FIELDS = ("slug", "title", "summary", "body")
+RECORD_FIELDS = ("slug", *in_both_languages("title", "summary", "body"))
 #: Columns staff see but the public downloads leave out.
 STAFF_ONLY = ("publication_status",)
 
@@ -959,7 +980,7 @@ class EventResource(RelationsResource):
             "kind",
             "start_date",
             "end_date",
-            "city",
+            *in_both_languages("city"),
             "country",
             "track",
             "pillars",
@@ -986,7 +1007,7 @@ class AgreementResource(RelationsResource):
             "kind",
             "status",
             "adopted_on",
-            "city",
+            *in_both_languages("city"),
             "country",
             "party_countries",
             "party_organisations",
@@ -1013,7 +1034,7 @@ class MissionResource(RelationsResource):
         fields = (
             *RECORD_FIELDS,
             "kind",
-            "city",
+            *in_both_languages("city"),
             "country",
             "accredited_countries",
             "accredited_organisations",
@@ -1081,7 +1102,7 @@ class HeadOfMissionResource(RelationsResource):
 
     class Meta(RelationsResource.Meta):
         model = HeadOfMission
-        fields = ("mission", "name", "title", "start_date", "end_date", "note")
+        fields = ("mission", "name", *in_both_languages("title"), "start_date", "end_date", *in_both_languages("note"))
         import_id_fields = ("mission", "name", "start_date")
 
 
@@ -1097,7 +1118,7 @@ class CitationResource(RelationsResource):
 
     class Meta(RelationsResource.Meta):
         model = Citation
-        fields = (*CITED_FIELDS, "source", "locator", "quote", "note", "discrepancy")
+        fields = (*CITED_FIELDS, "source", "locator", "quote", *in_both_languages("note", "discrepancy"))
         # The source first: existing citations are fetched by it (it is never empty).
         import_id_fields = ("source", *CITED_FIELDS, "locator")
 

@@ -34,6 +34,7 @@ from .models import (
     Pillar,
     Source,
     Track,
+    localized,
 )
 
 # What each content type loads with it for its detail page, so the page's query count does not
@@ -88,10 +89,10 @@ REFERENCE_FILTERS = {
 # Each content type's date, as the timeline and the home page's decades place it.
 DATE_FIELDS = {Event: "start_date", Agreement: "adopted_on", Mission: "opened_on", AssistanceProgram: "start_year"}
 TIMELINE_FIELDS = {
-    Event: ["title", "slug", "start_date", "end_date", "date_precision"],
-    Agreement: ["title", "slug", "adopted_on", "adopted_precision"],
-    Mission: ["title", "slug", "opened_on", "opened_precision"],
-    AssistanceProgram: ["title", "slug", "start_year", "end_year"],
+    Event: ["title_en", "title_fr", "slug", "start_date", "end_date", "date_precision"],
+    Agreement: ["title_en", "title_fr", "slug", "adopted_on", "adopted_precision"],
+    Mission: ["title_en", "title_fr", "slug", "opened_on", "opened_precision"],
+    AssistanceProgram: ["title_en", "title_fr", "slug", "start_year", "end_year"],
 }
 FIRST_YEAR = 1977  # Canada became a dialogue partner of ASEAN.
 
@@ -121,8 +122,8 @@ def home(request):
         count = model.objects.listed().count()
         name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
         sections.append({"name": name, "count": count, "url": list_url(model)})
-    latest_events = Event.objects.listed().defer("search_vector").select_related("country")[:5]
-    countries = Country.objects.order_by("asean_member_since", "name")
+    latest_events = Event.objects.listed().select_related("country")[:5]
+    countries = Country.objects.order_by("asean_member_since", localized("name"))
     return render(
         request,
         "relations/home.html",
@@ -176,7 +177,7 @@ class RecordListView(FilterMixin, ListView):
 
     def get_queryset(self):
         """The published records the filters start from, with what each row shows."""
-        return self.model.objects.listed().defer("search_vector").select_related(*LIST_RELATED[self.model])
+        return self.model.objects.listed().select_related(*LIST_RELATED[self.model])
 
     def get_filtered_queryset(self):
         """The records the querystring's filters select, in the order it asks for, unpaginated.
@@ -225,7 +226,7 @@ def search(request):
     total = 0
     if text:
         for model in CONTENT_MODELS:
-            records = model.objects.listed().defer("search_vector").search(text)
+            records = model.objects.listed().search(text)
             count = records.count()
             total += count
             groups.append(
@@ -318,7 +319,7 @@ def timeline(request):
 
 
 def country_list(request):
-    countries = Country.objects.order_by("name")
+    countries = Country.objects.order_by(localized("name"))
     return render(
         request,
         "relations/country_list.html",
@@ -362,7 +363,6 @@ class RecordDetailView(DetailView):
         records = self.model.objects.all() if self.is_preview() else self.model.objects.public()
         return (
             records.with_date_modified()
-            .defer("search_vector")
             .select_related(*related["select"])
             .prefetch_related(*published_related, citations)
         )
@@ -377,7 +377,7 @@ class RecordDetailView(DetailView):
     def _related_queryset(self, name):
         field = self.model._meta.get_field(name)
         queryset = field.related_model._default_manager.all()
-        return queryset.listed().defer("search_vector") if field.related_model in CONTENT_MODELS else queryset
+        return queryset.listed() if field.related_model in CONTENT_MODELS else queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -424,7 +424,7 @@ class ReferenceDetailView(DetailView):
         # A subquery rather than DISTINCT: a record naming it twice (as its place and as a party)
         # is listed once, and the count stays a plain one.
         matching = model.objects.filter(condition).values("pk")
-        return model.objects.listed().defer("search_vector").filter(pk__in=matching)
+        return model.objects.listed().filter(pk__in=matching)
 
 
 class CountryDetailView(ReferenceDetailView):

@@ -7,7 +7,31 @@ import factory
 from relations import models
 
 
-class CountryFactory(factory.django.DjangoModelFactory):
+class Factory(factory.django.DjangoModelFactory):
+    """Takes a text once, as `title="…"`, for a model that keeps it per language (`title_en`, `title_fr`).
+
+    The English is the text given, the French the same text marked "(FR)", so a page shows which
+    language it reads; `title_fr="…"` sets the French itself.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        for name in list(kwargs):
+            if f"{name}_en" in cls.translated_names():
+                value = kwargs.pop(name)
+                kwargs.setdefault(f"{name}_en", value)
+                kwargs.setdefault(f"{name}_fr", f"{value} (FR)" if value else value)
+        return kwargs
+
+    @classmethod
+    def translated_names(cls):
+        return {field.name for field in cls._meta.model._meta.get_fields() if field.name.endswith("_en")}
+
+
+class CountryFactory(Factory):
     class Meta:
         model = models.Country
         django_get_or_create = ["code"]
@@ -16,7 +40,7 @@ class CountryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Country {n}")
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(Factory):
     class Meta:
         model = models.Organisation
 
@@ -25,7 +49,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     country = factory.SubFactory(CountryFactory)
 
 
-class TrackFactory(factory.django.DjangoModelFactory):
+class TrackFactory(Factory):
     class Meta:
         model = models.Track
         django_get_or_create = ["number"]
@@ -34,7 +58,7 @@ class TrackFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda track: f"Track name {track.number}")
 
 
-class PillarFactory(factory.django.DjangoModelFactory):
+class PillarFactory(Factory):
     class Meta:
         model = models.Pillar
 
@@ -42,7 +66,7 @@ class PillarFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"pillar-{n}")
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(Factory):
     class Meta:
         model = models.Source
 
@@ -53,7 +77,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     language = "en"
 
 
-class RecordFactory(factory.django.DjangoModelFactory):
+class RecordFactory(Factory):
     class Meta:
         abstract = True
 
@@ -96,7 +120,7 @@ class MissionFactory(RecordFactory):
     opened_precision = models.DatePrecision.YEAR
 
 
-class HeadOfMissionFactory(factory.django.DjangoModelFactory):
+class HeadOfMissionFactory(Factory):
     class Meta:
         model = models.HeadOfMission
 
@@ -119,7 +143,7 @@ class AssistanceProgramFactory(RecordFactory):
     sector = models.AssistanceProgram.Sector.EDUCATION
 
 
-class CitationFactory(factory.django.DjangoModelFactory):
+class CitationFactory(Factory):
     class Meta:
         model = models.Citation
 

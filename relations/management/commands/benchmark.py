@@ -25,7 +25,7 @@ from relations.models import Country, Event, Organisation, Pillar, Track
 from relations.resources import EventResource, OrganisationResource
 
 COUNTRIES = ["BN", "KH", "CA", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"]
-ORGANISATION_COLUMNS = ["slug", "name", "acronym", "kind", "description", "country"]
+ORGANISATION_COLUMNS = ["slug", "name_en", "name_fr", "acronym_en", "kind", "description_en", "country"]
 
 
 class StockOrganisationResource(resources.ModelResource):
@@ -51,6 +51,7 @@ def organisation_rows(count, description="Synthetic organisation number {n}, for
             (
                 f"organisation-{n}",
                 f"Organisation {n}",
+                f"Organisation nº {n}",
                 f"O{n}",
                 Organisation.Kind.OTHER,
                 description.format(n=n),
@@ -63,13 +64,27 @@ def organisation_rows(count, description="Synthetic organisation number {n}, for
 
 
 def event_rows(count):
-    headers = ["slug", "title", "summary", "kind", "start_date", "end_date", "country", "track", "pillars"]
+    headers = [
+        "slug",
+        "title_en",
+        "title_fr",
+        "summary_en",
+        "summary_fr",
+        "kind",
+        "start_date",
+        "end_date",
+        "country",
+        "track",
+        "pillars",
+    ]
     return tablib.Dataset(
         *(
             (
                 f"event-{n}",
                 f"Event {n}",
+                f"Événement {n}",
                 "A synthetic event.",
+                "Un événement synthétique.",
                 Event.Kind.FORUM,
                 f"{2000 + n % 25}-0{n % 9 + 1}-1{n % 9}",
                 "",
@@ -84,10 +99,12 @@ def event_rows(count):
 
 
 def reference_data():
-    Country.objects.bulk_create(Country(code=code, name=f"Country {code}") for code in COUNTRIES)
-    Track.objects.bulk_create(Track(number=n, name=f"Track {n}") for n in range(1, 10))
+    Country.objects.bulk_create(
+        Country(code=code, name_en=f"Country {code}", name_fr=f"Pays {code}") for code in COUNTRIES
+    )
+    Track.objects.bulk_create(Track(number=n, name_en=f"Track {n}", name_fr=f"Voie {n}") for n in range(1, 10))
     Pillar.objects.bulk_create(
-        Pillar(slug=slug, name=slug) for slug in ["economic", "political-security", "socio-cultural"]
+        Pillar(slug=slug, name_en=slug, name_fr=slug) for slug in ["economic", "political-security", "socio-cultural"]
     )
 
 

@@ -1,0 +1,34 @@
+"""What every page's template needs beyond its view's context."""
+
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language_info, override
+
+from .models import active_language
+
+
+def languages(request):
+    """The same page in the site's other languages, for the toggle and the head's alternates.
+
+    The address keeps the page's querystring, so filters and search words survive the switch; a
+    page no URL names (a 404) leads to the other language's home page.
+    """
+    current = active_language()
+    path = request.get_full_path()
+    others = []
+    for code, _name in settings.LANGUAGES:
+        if code == current:
+            continue
+        url = translate_url(path, code)
+        if url == path:
+            with override(code):
+                url = reverse("relations:home")
+        others.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"].capitalize(),
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),
+            }
+        )
+    return {"other_languages": others}
