@@ -6,6 +6,7 @@ import datetime
 from itertools import groupby
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_permission_codename
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import ExtractYear
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
@@ -333,13 +335,12 @@ def country_list(request):
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /search/",
-        "",
-    ]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    # Search results in every language: endless combinations of words, nothing a crawler needs.
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            lines.append(f"Disallow: {reverse('relations:search')}")
+    return HttpResponse("\n".join([*lines, ""]), content_type="text/plain; charset=utf-8")
 
 
 class RecordDetailView(DetailView):

@@ -149,15 +149,19 @@ def test_publish_action_publishes_and_logs_each_record(admin_client):
 
 def event_form(country, source, **overrides):
     data = {
-        "title": "ASEAN-Canada Dialogue ke-6",
+        "title_en": "ASEAN-Canada Dialogue ke-6",
+        "title_fr": "Sixième Dialogue ASEAN-Canada",
         "slug": "asean-canada-dialogue-6",
-        "summary": "The sixth dialogue.",
-        "body": "",
+        "summary_en": "The sixth dialogue.",
+        "summary_fr": "Le sixième dialogue.",
+        "body_en": "",
+        "body_fr": "",
         "kind": "dialogue",
         "start_date": "2009-01-01",
         "end_date": "",
         "date_precision": "year",
-        "city": "Singapore",
+        "city_en": "Singapore",
+        "city_fr": "Singapour",
         "country": country.pk,
         "publication_status": "draft",
         "citations-TOTAL_FORMS": "1",
@@ -167,8 +171,10 @@ def event_form(country, source, **overrides):
         "citations-0-source": source.pk,
         "citations-0-locator": "Track 1 > 8. 2009, ASEAN-Canada Dialogue ke-6",
         "citations-0-quote": "",
-        "citations-0-note": "",
-        "citations-0-discrepancy": "",
+        "citations-0-note_en": "",
+        "citations-0-note_fr": "",
+        "citations-0-discrepancy_en": "",
+        "citations-0-discrepancy_fr": "",
     }
     data.update(overrides)
     return data

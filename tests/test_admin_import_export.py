@@ -17,8 +17,13 @@ from .factories import AssistanceProgramFactory, EventFactory
 
 FORMAT_INDEX = {cls.__name__.lower(): str(index) for index, cls in enumerate(FORMATS)}
 
-EVENT_HEADER = "slug,title,summary,kind,start_date,end_date,city,country,track,pillars\r\n"
-GOOD_EVENT = "new-dialogue,A new dialogue,Met in Manila.,dialogue,2016-08-04,2016-08-05,Manila,PH,2,economic\r\n"
+EVENT_HEADER = (
+    "slug,title_en,title_fr,summary_en,summary_fr,kind,start_date,end_date,city_en,city_fr,country,track,pillars\r\n"
+)
+GOOD_EVENT = (
+    "new-dialogue,A new dialogue,Un nouveau dialogue,Met in Manila.,Réunion à Manille.,"
+    "dialogue,2016-08-04,2016-08-05,Manila,Manille,PH,2,economic\r\n"
+)
 
 
 def url(model, view):
@@ -40,8 +45,14 @@ def confirm(client, model, preview):
 def state():
     """Everything an import could change, to compare before and after a refused file."""
     return (
-        sorted(Event.objects.values_list("slug", "title", "start_date", "end_date", "country__code", "updated_at")),
-        sorted(AssistanceProgram.objects.values_list("slug", "title", "amount", "currency", "updated_at")),
+        sorted(
+            Event.objects.values_list(
+                "slug", "title_en", "title_fr", "start_date", "end_date", "country__code", "updated_at"
+            )
+        ),
+        sorted(
+            AssistanceProgram.objects.values_list("slug", "title_en", "title_fr", "amount", "currency", "updated_at")
+        ),
     )
 
 
@@ -73,8 +84,8 @@ BAD_FILES = {
     ),
     "missing-required-column": (
         Event,
-        b"slug,summary,kind,start_date\r\nexisting,Changed.,dialogue,2016\r\n",
-        ["Row 1", "required column “title” is missing"],
+        b"slug,title_en,title_fr,summary_en,summary_fr,kind\r\nexisting,Changed,Chang\xc3\xa9,S.,S.,dialogue\r\n",
+        ["Row 1", "required column “start_date” is missing"],
     ),
     "unknown-column": (
         Event,
@@ -83,7 +94,11 @@ BAD_FILES = {
     ),
     "unknown-country": (
         Event,
-        (EVENT_HEADER + "existing,Changed,S.,dialogue,2016,,,CA,,\r\n" + GOOD_EVENT.replace(",PH,", ",XX,")).encode(),
+        (
+            EVENT_HEADER
+            + "existing,Changed,Changé,S.,S.,dialogue,2016,,,,CA,,\r\n"
+            + GOOD_EVENT.replace(",PH,", ",XX,")
+        ).encode(),
         ["<td>3 </td>", "country", "No country has the code “XX”"],
     ),
     "unknown-slug": (
@@ -108,17 +123,17 @@ BAD_FILES = {
     ),
     "negative-amount": (
         AssistanceProgram,
-        b"slug,title,summary,amount,currency\r\nexisting-program,Changed,S.,10,CAD\r\nnew,New,S.,-5,CAD\r\n",
+        b"slug,title_en,summary_en,amount,currency\r\nexisting-program,Changed,S.,10,CAD\r\nnew,New,S.,-5,CAD\r\n",
         ["<td>3 </td>", "amount", "greater than or equal to 0"],
     ),
     "unknown-currency": (
         AssistanceProgram,
-        b"slug,title,summary,amount,currency\r\nnew,New,S.,5000,EUR\r\n",
+        b"slug,title_en,summary_en,amount,currency\r\nnew,New,S.,5000,EUR\r\n",
         ["<td>2 </td>", "currency", "“EUR” is not one of: CAD, USD"],
     ),
     "amount-without-currency": (
         AssistanceProgram,
-        b"slug,title,summary,amount,currency\r\nnew,New,S.,5000,\r\n",
+        b"slug,title_en,summary_en,amount,currency\r\nnew,New,S.,5000,\r\n",
         ["<td>2 </td>", "currency", "An amount needs its currency"],
     ),
     "same-slug-twice": (
@@ -132,9 +147,9 @@ BAD_FILES = {
     "ragged-row": (
         Event,
         (EVENT_HEADER + GOOD_EVENT.replace("\r\n", ",extra,cells\r\n")).encode(),
-        ["Row 2 has 12 cells"],
+        ["Row 2 has 15 cells"],
     ),
-    "xlsx-that-is-not": (Event, b"slug,title\r\nx,y\r\n", ["not an Excel workbook"]),
+    "xlsx-that-is-not": (Event, b"slug,title_en\r\nx,y\r\n", ["not an Excel workbook"]),
 }
 
 
@@ -168,7 +183,10 @@ def test_a_file_over_the_size_limit_is_refused_and_the_form_says_the_limit(admin
 @pytest.mark.django_db
 def test_import_is_previewed_then_confirmed(admin_client, existing):
     content = (
-        EVENT_HEADER + GOOD_EVENT + "existing,Existing,A short summary.,dialogue,2016-06-15,2016-06-16,Makati,,,\r\n"
+        EVENT_HEADER
+        + GOOD_EVENT
+        + "existing,Existing,Existing (FR),A short summary.,A short summary. (FR),"
+        + "dialogue,2016-06-15,2016-06-16,Makati,Makati (FR),,,\r\n"
     ).encode()
     preview = upload(admin_client, Event, content)
     assert preview.status_code == 200
@@ -187,8 +205,8 @@ def test_html_and_script_are_stored_as_text_and_escaped_on_pages(admin_client, c
     title = '<script>alert("x")</script> & <b>bold</b>'
     quoted = title.replace('"', '""')
     content = (
-        "slug,title,summary,kind,start_date,publication_status\r\n"
-        f'xss,"{quoted}",<img src=x onerror=alert(1)>,dialogue,2016,published\r\n'
+        "slug,title_en,title_fr,summary_en,summary_fr,kind,start_date,publication_status\r\n"
+        f'xss,"{quoted}","{quoted}",<img src=x onerror=alert(1)>,<img src=x onerror=alert(1)>,dialogue,2016,published\r\n'
     )
     preview = upload(admin_client, Event, content.encode())
     assert "<script>alert" not in preview.content.decode()  # the preview escapes it too
@@ -257,7 +275,7 @@ def test_an_exported_workbook_imports_back_through_the_admin(admin_client, refer
 
 @pytest.mark.django_db
 def test_a_workbook_with_blank_rows_and_unnamed_empty_columns_imports(admin_client, reference_data):
-    rows = [["slug", "title", "summary", "kind", "start_date", None], ["a", "A", "S.", "forum", "2016", None]]
+    rows = [["slug", "title_en", "summary_en", "kind", "start_date", None], ["a", "A", "S.", "forum", "2016", None]]
     preview = upload(admin_client, Event, xlsx([*rows, [None] * 6, [None] * 6]), name="events.xlsx", fmt="xlsx")
     assert preview.context["result"].totals["new"] == 1
     rows[1][5] = "stray value"
@@ -300,15 +318,25 @@ def staff_with_roles(*roles):
 def test_an_import_leaves_one_history_entry_per_record_changed_by_whom(client, existing):
     user = staff_with_roles("Importer", "Publisher")
     client.force_login(user)
-    content = (EVENT_HEADER + GOOD_EVENT + "existing,Existing retitled,Changed.,dialogue,2016,,,,,\r\n").encode()
+    content = (
+        EVENT_HEADER
+        + GOOD_EVENT
+        + "existing,Existing retitled,Existant renommé,Changed.,Modifié.,dialogue,2016,,,,,,\r\n"
+    ).encode()
     confirm(client, Event, upload(client, Event, content))
     new, changed = Event.objects.get(slug="new-dialogue"), Event.objects.get(slug="existing")
     assert changed.title == "Existing retitled"
     assert [(h.history_type, h.history_user) for h in new.history.all()] == [("+", user)]
     latest = changed.history.first()
-    assert (latest.history_type, latest.history_user, latest.title) == ("~", user, "Existing retitled")
+    assert (latest.history_type, latest.history_user, latest.title_en, latest.title_fr) == (
+        "~",
+        user,
+        "Existing retitled",
+        "Existant renommé",
+    )
     assert changed.history.count() == 2  # the factory's creation, then the import
-    assert {"summary", "title"} <= set(latest.diff_against(latest.prev_record).changed_fields)
+    changed_fields = set(latest.diff_against(latest.prev_record).changed_fields)
+    assert {"summary_en", "summary_fr", "title_en", "title_fr"} <= changed_fields
 
 
 @pytest.mark.django_db
@@ -324,7 +352,10 @@ def test_an_import_leaves_one_history_entry_per_record_changed_by_whom(client, e
 )
 def test_only_a_publisher_imports_what_the_public_sees(client, reference_data, roles, status, allowed):
     client.force_login(staff_with_roles(*roles))
-    content = f"slug,title,summary,kind,start_date,publication_status\r\nx,X,Y.,dialogue,2016,{status}\r\n"
+    content = (
+        "slug,title_en,title_fr,summary_en,summary_fr,kind,start_date,publication_status\r\n"
+        f"x,X,X (FR),Y.,Y. (FR),dialogue,2016,{status}\r\n"
+    )
     preview = upload(client, Event, content.encode())
     page = preview.content.decode()
     assert ("Only a publisher may publish" not in page) is allowed
@@ -337,7 +368,9 @@ def test_only_a_publisher_imports_what_the_public_sees(client, reference_data, r
 def test_an_importer_who_may_not_publish_cannot_change_a_published_record(client, reference_data):
     EventFactory(slug="public", title="As published", publication_status="published")
     client.force_login(staff_with_roles("Importer"))
-    preview = upload(client, Event, b"slug,title,summary,kind,start_date\r\npublic,Rewritten,Y.,dialogue,2016\r\n")
+    preview = upload(
+        client, Event, b"slug,title_en,summary_en,kind,start_date\r\npublic,Rewritten,Y.,dialogue,2016\r\n"
+    )
     assert "Only a publisher may publish" in preview.content.decode()
     assert Event.objects.get(slug="public").title == "As published"
 

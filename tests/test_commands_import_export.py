@@ -30,8 +30,8 @@ def test_export_everything_then_import_it_into_an_empty_database(tmp_path, refer
 
 @pytest.mark.django_db
 def test_a_bad_row_in_any_file_imports_nothing_and_names_row_and_column(tmp_path, reference_data, capsys):
-    (tmp_path / "pillars.csv").write_text("slug,name\nnew-pillar,New pillar\n")
-    (tmp_path / "events.csv").write_text("slug,title,summary,kind,start_date,country\nx,X,S.,forum,2016,XX\n")
+    (tmp_path / "pillars.csv").write_text("slug,name_en,name_fr\nnew-pillar,New pillar,Nouveau pilier\n")
+    (tmp_path / "events.csv").write_text("slug,title_en,summary_en,kind,start_date,country\nx,X,S.,forum,2016,XX\n")
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("importrecords", str(tmp_path / "events.csv"), str(tmp_path / "pillars.csv"))
     assert "Row 2, column “country”: No country has the code “XX”." in capsys.readouterr().err

@@ -20,6 +20,7 @@ from django.utils.html import escape
 
 from relations.models import (
     CONTENT_MODELS,
+    LANGUAGE_CODES,
     Agreement,
     AssistanceProgram,
     Citation,
@@ -154,8 +155,9 @@ def test_no_two_records_describe_the_same_meeting():
     same_series_year = Counter((event.kind, event.start_date.year) for event in events if event.kind in MEETING_KINDS)
     assert [key for key, count in same_series_year.items() if count > 1] == []
     for model in CONTENT_MODELS:
-        titles = Counter(model.objects.values_list("title", flat=True))
-        assert [title for title, count in titles.items() if count > 1] == [], model
+        for code in LANGUAGE_CODES:
+            titles = Counter(model.objects.values_list(f"title_{code}", flat=True))
+            assert [title for title, count in titles.items() if count > 1] == [], (model, code)
 
 
 @pytest.mark.usefixtures("content")
@@ -260,7 +262,8 @@ def test_heading_claims_are_kept_as_discrepancies():
     assert "1986" in citation.discrepancy and "ke-4" in citation.discrepancy
     thirteenth = Citation.objects.get(event__slug="asean-canada-dialogue-13-2016")
     assert "2017" in thirteenth.discrepancy and "ke-14" in thirteenth.discrepancy
-    assert Citation.objects.exclude(discrepancy="").count() >= 15
+    for code in LANGUAGE_CODES:
+        assert Citation.objects.exclude(**{f"discrepancy_{code}": ""}).count() >= 15, code
 
 
 @pytest.mark.usefixtures("content")
@@ -269,7 +272,7 @@ def test_every_record_page_opens_and_shows_its_discrepancies(client):
         response = client.get(record.get_absolute_url())
         assert response.status_code == 200, record.slug
         page = response.content.decode()
-        for discrepancy in record.citations.exclude(discrepancy="").values_list("discrepancy", flat=True):
+        for discrepancy in record.citations.exclude(discrepancy_en="").values_list("discrepancy_en", flat=True):
             assert "Source discrepancy:" in page
             assert escape(discrepancy) in page, record.slug
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.urls import reverse
 
 from relations.downloads import download_response
 from relations.models import Event, PublicationStatus
@@ -31,7 +32,8 @@ def test_a_json_download_is_a_list_of_records():
     response = download_response(AssistanceProgramFactory._meta.model.objects.published(), "json")
     assert response["Content-Type"] == "application/json; charset=utf-8"
     (record,) = json.loads(response.content)
-    assert record["slug"] == "scholarships" and record["title"] == "Bourses d'études"
+    assert record["slug"] == "scholarships"
+    assert (record["title_en"], record["title_fr"]) == ("Bourses d'études", "Bourses d'études (FR)")
     assert (record["amount"], record["currency"]) == ("10000000.00", "CAD")
     assert "publication_status" not in record
 
@@ -55,18 +57,19 @@ def test_a_list_page_offers_exactly_what_it_filtered(client, reference_data, siz
     EventFactory(slug="in-canada", country=canada, kind=Event.Kind.SUMMIT)
     EventFactory(slug="draft-in-indonesia", country=indonesia, publication_status=PublicationStatus.DRAFT)
 
-    page = client.get("/events/?country=ID&o=title&page=1").content.decode()
-    assert 'href="/events/download.csv?country=ID&amp;o=title"' in page
-    assert 'href="/events/download.json?country=ID&amp;o=title"' in page
+    csv_url, json_url = (reverse("relations:event-download", kwargs={"fmt": fmt}) for fmt in ("csv", "json"))
+    page = client.get(reverse("relations:event-list"), {"country": "ID", "o": "title", "page": 1}).content.decode()
+    assert f'href="{csv_url}?country=ID&amp;o=title"' in page
+    assert f'href="{json_url}?country=ID&amp;o=title"' in page
 
     with django_assert_max_num_queries(12):
-        response = client.get("/events/download.csv?country=ID&o=title")
+        response = client.get(csv_url, {"country": "ID", "o": "title"})
     assert response.status_code == 200
     slugs = [line.split(",")[0] for line in response.content.decode("utf-8-sig").splitlines()[1:]]
-    expected = Event.objects.published().filter(country=indonesia).order_by("title", "id")
+    expected = Event.objects.published().filter(country=indonesia).order_by("title_en", "id")
     assert slugs == [event.slug for event in expected]  # every page, in the page's order, no draft
     assert len(slugs) == size
 
-    records = json.loads(client.get("/events/download.json?country=CA").content)
+    records = json.loads(client.get(json_url, {"country": "CA"}).content)
     assert [record["slug"] for record in records] == ["in-canada"]
-    assert client.get("/events/download.xml").status_code == 404
+    assert client.get(reverse("relations:event-download", kwargs={"fmt": "xml"})).status_code == 404

@@ -26,18 +26,18 @@ def test_loads_the_reference_data_into_an_empty_database(capsys):
     assert list(Track.objects.values_list("number", flat=True)) == list(range(1, 10))
     assert set(Pillar.objects.values_list("slug", flat=True)) == {"political-security", "economic", "socio-cultural"}
     assert Source.objects.count() == 2
-    assert Organisation.objects.get(acronym="CABC").country.code == "SG"
+    assert Organisation.objects.get(acronym_en="CABC").country.code == "SG"
 
 
 @pytest.mark.django_db
 def test_running_again_adds_nothing_and_keeps_staff_edits(capsys):
     call_command("loadcontent")
-    Country.objects.filter(code="LA").update(name="Lao People's Democratic Republic")
+    Country.objects.filter(code="LA").update(name_en="Lao People's Democratic Republic")
     Track.objects.get(number=9).delete()
     capsys.readouterr()
     call_command("loadcontent")
     assert "reference.json: 1 added, 39 already present" in capsys.readouterr().out
-    assert Country.objects.get(code="LA").name == "Lao People's Democratic Republic"
+    assert Country.objects.get(code="LA").name_en == "Lao People's Democratic Republic"
     assert Track.objects.filter(number=9).exists()
 
 
@@ -59,10 +59,11 @@ def test_a_loaded_record_starts_its_history_dated_as_in_the_fixture(tmp_path, re
     fixture = tmp_path / "events.json"
     fixture.write_text(
         """[{"model": "relations.event", "fields": {
-            "title": "A dialogue", "slug": "a-dialogue", "summary": "S.", "body": "",
+            "title_en": "A dialogue", "title_fr": "Un dialogue", "slug": "a-dialogue",
+            "summary_en": "S.", "summary_fr": "S.", "body_en": "", "body_fr": "",
             "publication_status": "published", "created_at": "2020-01-02T03:04:05Z",
             "updated_at": "2021-02-03T04:05:06Z", "kind": "dialogue", "start_date": "2016-06-15",
-            "date_precision": "day", "city": "", "country": ["SG"], "track": null}}]"""
+            "date_precision": "day", "city_en": "", "city_fr": "", "country": ["SG"], "track": null}}]"""
     )
     call_command("loadcontent", str(fixture))
     event = Event.objects.get(slug="a-dialogue")
