@@ -876,9 +876,14 @@ class Currency(models.TextChoices):
 
 # How each language writes an amount: "CAD 10 million" / « 10 millions de dollars canadiens ».
 CURRENCY_NAMES = {Currency.CAD: _("Canadian dollars"), Currency.USD: _("US dollars")}
+# French orders the words otherwise and names the currency (%(name)s where English has %(code)s), so
+# msgfmt is told not to compare the placeholders of these messages (xgettext:no-python-format).
 AMOUNT_SCALES = [
+    # xgettext:no-python-format
     (10**9, lambda n: ngettext("%(code)s %(amount)s billion", "%(code)s %(amount)s billion", n)),
+    # xgettext:no-python-format
     (10**6, lambda n: ngettext("%(code)s %(amount)s million", "%(code)s %(amount)s million", n)),
+    # xgettext:no-python-format
     (1, lambda n: gettext("%(code)s %(amount)s")),  # any other amount, with all its digits
 ]
 

@@ -5,6 +5,7 @@ import pytest
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from relations.models import (
     Agreement,
@@ -165,7 +166,7 @@ def test_an_amount_in_two_currencies_is_kept():
     )
     program.refresh_from_db()
     assert (program.other_amount, program.other_currency) == (Decimal("6100000000.00"), "CAD")
-    assert program.amount_display == "USD 5,700,000,000 (CAD 6,100,000,000)"
+    assert program.amount_display == "USD 5.7 billion (CAD 6.1 billion)"
     assert AssistanceProgramFactory(amount=Decimal("4300000.50"), currency="USD").amount_display == "USD 4,300,000.50"
     assert AssistanceProgramFactory(amount=None, currency="").amount_display == ""
 
@@ -174,9 +175,13 @@ def test_an_amount_in_two_currencies_is_kept():
 def test_reference_data_rules():
     assert_rejected(lambda: TrackFactory(number=10))
     assert_rejected(lambda: TrackFactory(number=0))
-    assert_rejected(lambda: Country.objects.create(code="XX", name="Before ASEAN", asean_member_since=1950))
+    assert_rejected(
+        lambda: Country.objects.create(
+            code="XX", name_en="Before ASEAN", name_fr="Avant l'ANASE", asean_member_since=1950
+        )
+    )
     with pytest.raises(ValidationError):
-        Country(code="id", name="Lower case").full_clean()
+        Country(code="id", name_en="Lower case", name_fr="Minuscules").full_clean()
 
 
 @pytest.mark.django_db
@@ -234,7 +239,14 @@ def test_published_leaves_out_drafts(factory):
 @pytest.mark.django_db
 def test_a_new_record_is_a_draft():
     event = Event.objects.create(
-        title="T", slug="t", summary="S", kind="dialogue", start_date=D(2004, 1, 1), date_precision="year"
+        title_en="T",
+        title_fr="T (FR)",
+        slug="t",
+        summary_en="S",
+        summary_fr="S (FR)",
+        kind="dialogue",
+        start_date=D(2004, 1, 1),
+        date_precision="year",
     )
     assert event.publication_status == "draft"
     assert not event.is_published
@@ -273,8 +285,8 @@ def test_every_model_has_a_string_and_an_address():
         assert str(obj)
         assert obj.get_absolute_url().startswith("/")
     # Unsaved: TrackFactory gets or creates by number, and which numbers exist depends on test order.
-    assert str(Track(number=3, name="Business")) == "Track 3: Business"
-    assert CountryFactory(code="VN").get_absolute_url() == "/countries/vn/"
+    assert str(Track(number=3, name_en="Business", name_fr="Affaires")) == "Track 3: Business"
+    assert CountryFactory(code="VN").get_absolute_url() == reverse("relations:country-detail", kwargs={"code": "vn"})
 
 
 @pytest.mark.django_db

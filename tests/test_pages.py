@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.views.defaults import server_error
 
 from relations.models import Event
@@ -20,30 +21,49 @@ from .factories import (
     TrackFactory,
 )
 
+
+def url(name, query="", **kwargs):
+    """A public page's address in the active language, with its querystring."""
+    return reverse(f"relations:{name}", kwargs=kwargs) + (f"?{query}" if query else "")
+
+
+# (URL name, querystring, URL arguments): addresses are built in the test, in its active language.
 PAGES = [
-    "/",
-    "/events/",
-    "/agreements/",
-    "/missions/",
-    "/programs/",
-    "/events/?country=ID&country=PH&pillar=economic&kind=dialogue&track=1&organisation=asean-secretariat&o=title",
-    "/agreements/?country=ID&status=in-force&kind=joint-declaration&pillar=economic&year_from=1980&year_to=2020",
-    "/missions/?country=ID&status=open&organisation=asean-secretariat&o=-opened_on",
-    "/programs/?country=ID&sector=education&status=ongoing&pillar=economic&year_from=1990&o=-amount",
-    "/events/?source=gac-backgrounder&year_to=2030",
-    "/search/?q=dialogue",
-    "/timeline/",
-    "/timeline/?group=year&track=1&pillar=economic&type=event&type=agreement",
-    "/countries/",
-    "/countries/id/",
-    "/pillars/economic/",
-    "/organisations/asean-secretariat/",
-    "/tracks/1/",
-    "/sources/gac-backgrounder/",
-    "/events/dialogue-0/",
-    "/agreements/joint-declaration-0/",
-    "/missions/mission-0/",
-    "/programs/program-0/",
+    ("home", "", {}),
+    ("event-list", "", {}),
+    ("agreement-list", "", {}),
+    ("mission-list", "", {}),
+    ("assistanceprogram-list", "", {}),
+    (
+        "event-list",
+        "country=ID&country=PH&pillar=economic&kind=dialogue&track=1&organisation=asean-secretariat&o=title",
+        {},
+    ),
+    (
+        "agreement-list",
+        "country=ID&status=in-force&kind=joint-declaration&pillar=economic&year_from=1980&year_to=2020",
+        {},
+    ),
+    ("mission-list", "country=ID&status=open&organisation=asean-secretariat&o=-opened_on", {}),
+    (
+        "assistanceprogram-list",
+        "country=ID&sector=education&status=ongoing&pillar=economic&year_from=1990&o=-amount",
+        {},
+    ),
+    ("event-list", "source=gac-backgrounder&year_to=2030", {}),
+    ("search", "q=dialogue", {}),
+    ("timeline", "", {}),
+    ("timeline", "group=year&track=1&pillar=economic&type=event&type=agreement", {}),
+    ("country-list", "", {}),
+    ("country-detail", "", {"code": "id"}),
+    ("pillar-detail", "", {"slug": "economic"}),
+    ("organisation-detail", "", {"slug": "asean-secretariat"}),
+    ("track-detail", "", {"number": 1}),
+    ("source-detail", "", {"slug": "gac-backgrounder"}),
+    ("event-detail", "", {"slug": "dialogue-0"}),
+    ("agreement-detail", "", {"slug": "joint-declaration-0"}),
+    ("mission-detail", "", {"slug": "mission-0"}),
+    ("assistanceprogram-detail", "", {"slug": "program-0"}),
 ]
 
 
@@ -56,35 +76,36 @@ MAX_QUERIES = 12
 @pytest.mark.parametrize("size", [2, 25])
 def test_every_public_page_runs_a_bounded_number_of_queries(client, size, django_assert_max_num_queries):
     sample.build(size)
-    for url in PAGES:
+    for name, query, kwargs in PAGES:
+        address = url(name, query, **kwargs)
         with django_assert_max_num_queries(MAX_QUERIES):
-            response = client.get(url)
-        assert response.status_code == 200, url
-        assert "Unpublished draft" not in response.content.decode(), url
+            response = client.get(address)
+        assert response.status_code == 200, address
+        assert "Unpublished draft" not in response.content.decode(), address
 
 
-def page_text(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
+def page_text(client, address):
+    response = client.get(address)
+    assert response.status_code == 200, address
     return response.content.decode()
 
 
 @pytest.mark.django_db
 def test_list_pages_paginate_and_keep_the_filters_in_the_links(client):
     sample.build(25)
-    page = page_text(client, "/events/?country=ID&country=PH")
+    page = page_text(client, url("event-list", "country=ID&country=PH"))
     assert "Showing 1 to 20 of 25 events matching the filters." in page
     assert 'href="?country=ID&amp;country=PH&amp;page=2"' in page
-    second = client.get("/events/?country=ID&country=PH&page=2")
+    second = client.get(url("event-list", "country=ID&country=PH&page=2"))
     assert len(second.context["object_list"]) == 5
-    assert client.get("/events/?page=9").status_code == 404
+    assert client.get(url("event-list", "page=9")).status_code == 404
 
 
 @pytest.mark.django_db
 def test_a_list_shows_only_listed_records(client):
     EventFactory(title="Published dialogue")
     EventFactory(title="Draft dialogue", publication_status="draft")
-    page = page_text(client, "/events/")
+    page = page_text(client, url("event-list"))
     assert "Published dialogue" in page and "Draft dialogue" not in page
     assert "1 events" not in page and "1 event" in page
 
@@ -101,7 +122,7 @@ def test_event_filters_combine_and_multi_select(client):
     new.pillars.add(pillar)
 
     def titles(query):
-        return [event.title for event in client.get(f"/events/?{query}").context["object_list"]]
+        return [event.title for event in client.get(url("event-list", query)).context["object_list"]]
 
     assert titles("country=ID&country=PH") == ["New in Philippines", "Old in Indonesia"]
     assert titles("country=ID&country=PH&o=start_date") == ["Old in Indonesia", "New in Philippines"]
@@ -118,7 +139,7 @@ def test_a_record_matching_several_chosen_values_is_listed_once(client):
     philippines = CountryFactory(code="PH", name="Philippines")
     agreement = AgreementFactory(country=indonesia)
     agreement.party_countries.add(indonesia, philippines)
-    response = client.get("/agreements/?country=ID&country=PH")
+    response = client.get(url("agreement-list", "country=ID&country=PH"))
     assert list(response.context["object_list"]) == [agreement]
     assert response.context["paginator"].count == 1
 
@@ -128,29 +149,33 @@ def test_other_types_filters(client):
     program = AssistanceProgramFactory(title="Scholarships", start_year=2010, end_year=2020, status="ongoing")
     AssistanceProgramFactory(title="Old program", start_year=1990, end_year=1995, status="completed")
     program.countries.add(CountryFactory(code="VN", name="Viet Nam"))
-    assert [p.title for p in client.get("/programs/?year_from=2015").context["object_list"]] == ["Scholarships"]
-    assert [p.title for p in client.get("/programs/?country=VN").context["object_list"]] == ["Scholarships"]
-    assert [p.title for p in client.get("/programs/?status=completed").context["object_list"]] == ["Old program"]
+
+    def titles(name, query):
+        return [record.title for record in client.get(url(name, query)).context["object_list"]]
+
+    assert titles("assistanceprogram-list", "year_from=2015") == ["Scholarships"]
+    assert titles("assistanceprogram-list", "country=VN") == ["Scholarships"]
+    assert titles("assistanceprogram-list", "status=completed") == ["Old program"]
     MissionFactory(title="Closed office", closed_on=datetime.date(2020, 1, 1))
     MissionFactory(title="Open mission")
-    assert [m.title for m in client.get("/missions/?status=open").context["object_list"]] == ["Open mission"]
+    assert titles("mission-list", "status=open") == ["Open mission"]
     AgreementFactory(title="In force", status="in-force")
     AgreementFactory(title="Superseded", status="superseded")
-    assert [a.title for a in client.get("/agreements/?status=superseded").context["object_list"]] == ["Superseded"]
+    assert titles("agreement-list", "status=superseded") == ["Superseded"]
 
 
 @pytest.mark.django_db
 def test_an_invalid_filter_value_is_reported_not_an_error(client):
     EventFactory()
-    response = client.get("/events/?year_from=abc&country=ZZ")
+    response = client.get(url("event-list", "year_from=abc&country=ZZ"))
     assert response.status_code == 200
     assert list(response.context["object_list"]) == []
     assert "Enter a number." in response.content.decode()
     for year in ("0", "-5", "99999", "2010.5"):
-        response = client.get(f"/events/?year_to={year}")
+        response = client.get(url("event-list", f"year_to={year}"))
         assert response.status_code == 200, year
         assert list(response.context["object_list"]) == []
-    assert client.get("/timeline/?year_from=0").status_code == 200
+    assert client.get(url("timeline", "year_from=0")).status_code == 200
 
 
 @pytest.mark.django_db
@@ -160,19 +185,19 @@ def test_search_finds_published_records_of_every_type(client):
     MissionFactory(title="Mission", body="Responsible for maritime security cooperation.")
     EventFactory(title="Draft maritime security talk", publication_status="draft")
     EventFactory(title="Trade fair")
-    response = client.get("/search/?q=maritime security")
+    response = client.get(url("search"), {"q": "maritime security"})
     assert response.context["total"] == 3
     page = response.content.decode()
     assert "Dialogue on maritime security" in page and "Plan of action" in page and "Mission" in page
     assert "Draft maritime" not in page and "Trade fair" not in page
-    assert client.get("/search/?q=").context["groups"] == []
+    assert client.get(url("search", "q=")).context["groups"] == []
 
 
 @pytest.mark.django_db
 def test_a_list_searches_with_the_words_it_is_given(client):
     EventFactory(title="Dialogue on maritime security")
     EventFactory(title="Trade fair")
-    assert [e.title for e in client.get("/events/?q=maritime").context["object_list"]] == [
+    assert [e.title for e in client.get(url("event-list", "q=maritime")).context["object_list"]] == [
         "Dialogue on maritime security"
     ]
 
@@ -183,8 +208,9 @@ def test_search_vector_is_kept_by_the_database_and_ranks_title_matches_first(cli
     body_match = EventFactory(title="Meeting", body="Discussed fisheries at length.")
     title_match = EventFactory(title="Fisheries dialogue")
     # A raw update, as loaddata does, still refreshes the vector: the trigger does it.
-    Event.objects.filter(pk=body_match.pk).update(summary="Also on fishery management.")
-    assert Event.objects.filter(search_vector__isnull=True).count() == 0
+    Event.objects.filter(pk=body_match.pk).update(summary_en="Also on fishery management.")
+    assert Event.objects.filter(search_vector_en__isnull=True).count() == 0
+    assert Event.objects.filter(search_vector_fr__isnull=True).count() == 0
     found = list(Event.objects.listed().search("fisheries"))
     assert found == [title_match, body_match]
     assert found[0].rank > found[1].rank
@@ -194,10 +220,11 @@ def test_search_vector_is_kept_by_the_database_and_ranks_title_matches_first(cli
 def test_records_loaded_from_a_fixture_are_searchable(tmp_path, reference_data):
     fixture = tmp_path / "events.json"
     fixture.write_text(
-        '[{"model": "relations.event", "fields": {"slug": "loaded", "title": "Loaded biodiversity forum",'
-        ' "summary": "s", "body": "", "publication_status": "published", "created_at": "2024-01-01T00:00:00Z",'
+        '[{"model": "relations.event", "fields": {"slug": "loaded", "title_en": "Loaded biodiversity forum",'
+        ' "title_fr": "Forum sur la biodiversité", "summary_en": "s", "summary_fr": "s", "body_en": "",'
+        ' "body_fr": "", "publication_status": "published", "created_at": "2024-01-01T00:00:00Z",'
         ' "updated_at": "2024-01-01T00:00:00Z", "kind": "forum", "start_date": "2019-01-01",'
-        ' "date_precision": "day", "city": "", "country": null, "track": null}}]'
+        ' "date_precision": "day", "city_en": "", "city_fr": "", "country": null, "track": null}}]'
     )
     call_command("loaddata", str(fixture), verbosity=0)
     assert [e.slug for e in Event.objects.listed().search("biodiversity")] == ["loaded"]
@@ -210,10 +237,10 @@ def test_timeline_puts_all_types_in_date_order_grouped_by_decade_or_year(client)
     MissionFactory(title="Mission", opened_on=datetime.date(2016, 1, 1))
     AssistanceProgramFactory(title="Program", start_year=2015, end_year=2020)
     AgreementFactory(title="Undated", adopted_on=None)
-    groups = client.get("/timeline/").context["groups"]
+    groups = client.get(url("timeline")).context["groups"]
     assert [group["label"] for group in groups] == ["1970s", "2010s"]
     assert [entry["record"].title for entry in groups[1]["entries"]] == ["Declaration", "Program", "Mission"]
-    by_year = client.get("/timeline/?group=year").context["groups"]
+    by_year = client.get(url("timeline", "group=year")).context["groups"]
     assert [group["label"] for group in by_year] == ["1977", "2011", "2015", "2016"]
 
 
@@ -228,7 +255,7 @@ def test_timeline_filters_by_track_pillar_and_type(client):
     MissionFactory(title="Mission")
 
     def titles(query):
-        groups = client.get(f"/timeline/?{query}").context["groups"]
+        groups = client.get(url("timeline", query)).context["groups"]
         return sorted(entry["record"].title for group in groups for entry in group["entries"])
 
     assert titles("track=2") == ["Economic dialogue"]
@@ -239,15 +266,15 @@ def test_timeline_filters_by_track_pillar_and_type(client):
 @pytest.mark.django_db
 def test_a_country_page_links_to_the_lists_filtered_by_it(client):
     sample.build(12)
-    response = client.get("/countries/id/")
+    response = client.get(url("country-detail", code="id"))
     groups = {str(group["name"]): group for group in response.context["record_groups"]}
     assert groups["events"]["count"] == 6
     assert groups["missions"]["count"] == 12 and len(groups["missions"]["records"]) == 10
     page = response.content.decode()
-    assert 'href="/missions/?country=ID"' in page and "All 12 missions" in page
+    assert f'href="{url("mission-list", "country=ID")}"' in page and "All 12 missions" in page
     assert "Unpublished draft" not in page
-    assert client.get("/missions/?country=ID").context["paginator"].count == 12
-    index = page_text(client, "/countries/")
+    assert client.get(url("mission-list", "country=ID")).context["paginator"].count == 12
+    index = page_text(client, url("country-list"))
     assert "Indonesia" in index and "Canada" in index
 
 
@@ -255,7 +282,7 @@ def test_a_country_page_links_to_the_lists_filtered_by_it(client):
 def test_pages_below_home_have_breadcrumbs(client):
     event = EventFactory(title="Fifth consultation")
     page = page_text(client, event.get_absolute_url())
-    assert '<a href="/events/">Events</a>' in page
+    assert f'<a href="{url("event-list")}">Events</a>' in page
     assert '<li aria-current="page">Fifth consultation</li>' in page
     assert "Date modified:" in page
 
@@ -280,8 +307,8 @@ def test_friendly_404_and_500_pages(client, rf):
 @pytest.mark.django_db
 def test_a_list_counts_only_the_filters_actually_set(client):
     sample.build(2)
-    assert client.get("/events/").context["filter"].active_count == 0
-    assert "matching the filters" not in page_text(client, "/events/?o=start_date")
-    filtered = client.get("/events/?country=ID&country=PH&pillar=economic&year_from=1990")
+    assert client.get(url("event-list")).context["filter"].active_count == 0
+    assert "matching the filters" not in page_text(client, url("event-list", "o=start_date"))
+    filtered = client.get(url("event-list", "country=ID&country=PH&pillar=economic&year_from=1990"))
     assert filtered.context["filter"].active_count == 3
     assert "(3 set)" in filtered.content.decode()
