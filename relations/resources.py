@@ -41,6 +41,7 @@ from django.core.validators import RegexValidator
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from import_export import exceptions, fields, resources
 from import_export.results import RowResult
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
@@ -1169,5 +1170,8 @@ def error_lines(result):
 
 
 def file_stem(model):
-    """The file name an export of a model gets, and an import is recognised by: "assistance-programs"."""
-    return str(model._meta.verbose_name_plural).replace(" ", "-")
+    """The file name an export of a model gets, and an import is recognised by: "assistance-programs".
+
+    In English whatever the page's or the user's language, so that a file's name means one thing."""
+    with override("en"):
+        return str(model._meta.verbose_name_plural).replace(" ", "-")

@@ -159,7 +159,7 @@ def test_reimporting_an_export_skips_every_row_and_an_edit_updates_instead_of_du
 def test_a_spreadsheet_saved_csv_imports_with_accents_and_retyped_dates(reference_data):
     # As Excel saves "CSV UTF-8": a byte-order mark, CRLF, dates in its own forms.
     content = (
-        "\ufeffslug,title,summary,kind,start_date,end_date,country,pillars\r\n"
+        "\ufeffslug,title_en,summary_en,kind,start_date,end_date,country,pillars\r\n"
         "a,Réunion à Hà Nội,Résumé.,summit,2016/8/4,2016/8/5,VN,economic; political-security\r\n"
         "b,Forum de Phnom Penh,Ça va.,forum,Aug 2014,,KH,\r\n"
         "c,São Tomé,Déjà.,forum,4 August 2016,5 August 2016,,\r\n"
@@ -204,17 +204,17 @@ def test_ambiguous_or_impossible_dates_are_refused(text):
 @pytest.mark.django_db
 def test_a_file_with_one_bad_row_writes_nothing_and_names_row_and_column(reference_data):
     EventFactory(slug="kept", title="Kept", country=None, track=None)
-    header = "slug,title,summary,kind,start_date,country\r\n"
+    header = "slug,title_en,summary_en,kind,start_date,country\r\n"
     good = "".join(f"new-{n},New {n},S.,forum,2016,ID\r\n" for n in range(5))
     content = (header + "kept,Changed,S.,forum,2016,ID\r\n" + good + "bad,Bad,S.,forum,2016,XX\r\n").encode()
     result = load(EventResource, content)
     assert errors(result) == {(8, "country"): ["No country has the code “XX”."]}
-    assert list(Event.objects.values_list("slug", "title")) == [("kept", "Kept")]
+    assert list(Event.objects.values_list("slug", "title_en", "title_fr")) == [("kept", "Kept", "Kept (FR)")]
 
 
 @pytest.mark.django_db
 def test_a_dry_run_reports_but_writes_nothing(reference_data):
-    content = b"slug,title,summary,kind,start_date\r\nnew,New,S.,forum,2016\r\n"
+    content = b"slug,title_en,summary_en,kind,start_date\r\nnew,New,S.,forum,2016\r\n"
     result = load(EventResource, content, dry_run=True)
     assert result.totals["new"] == 1
     assert not Event.objects.exists()
@@ -223,22 +223,23 @@ def test_a_dry_run_reports_but_writes_nothing(reference_data):
 @pytest.mark.django_db
 def test_unique_names_are_checked_against_the_file_and_the_database(reference_data):
     content = (
-        b"slug,name,kind\r\n"
-        b"one,Same name,other\r\n"
-        b"two,Same name,other\r\n"
-        b"three,Association of Southeast Asian Nations,other\r\n"
-    )
+        "slug,name_en,name_fr,kind\r\n"
+        "one,Same name,Même nom,other\r\n"
+        "two,Same name,Même nom,other\r\n"
+        "three,Association of Southeast Asian Nations,Association des nations de l'Asie du Sud-Est,other\r\n"
+    ).encode()
     before = Organisation.objects.count()
     found = errors(load(OrganisationResource, content))
-    assert "also in row 2" in found[3, "name"][0]
-    assert "already belongs to the record “asean”" in found[4, "name"][0]
+    for column in ("name_en", "name_fr"):
+        assert "also in row 2" in found[3, column][0]
+        assert "already belongs to the record “asean”" in found[4, column][0]
     assert Organisation.objects.count() == before
 
 
 @pytest.mark.django_db
 def test_an_agreement_may_supersede_one_of_the_same_file_but_not_an_unknown_one():
     content = (
-        b"slug,title,summary,kind,supersedes\r\n"
+        b"slug,title_en,summary_en,kind,supersedes\r\n"
         b"new-plan,New plan,S.,plan-of-action,old-plan\r\n"
         b"old-plan,Old plan,S.,plan-of-action,\r\n"
     )
@@ -258,7 +259,7 @@ def event_rows(count, start=0):
 @pytest.mark.django_db
 def test_import_queries_grow_with_batches_not_rows(reference_data, monkeypatch):
     monkeypatch.setattr(EventResource._meta, "batch_size", 50)
-    header = "slug,title,summary,kind,start_date,end_date,country,track,pillars,organisations\r\n"
+    header = "slug,title_en,summary_en,kind,start_date,end_date,country,track,pillars,organisations\r\n"
 
     def queries(content):
         with CaptureQueriesContext(connection) as captured:
@@ -272,7 +273,7 @@ def test_import_queries_grow_with_batches_not_rows(reference_data, monkeypatch):
     updated = queries(header + event_rows(300).replace("Event", "Changed event"))  # six batches of updates
     assert updated <= small * 6 + 10
     assert Event.objects.count() == 300
-    assert Event.objects.filter(title__startswith="Changed").count() == 300
+    assert Event.objects.filter(title_en__startswith="Changed").count() == 300
 
 
 @pytest.mark.django_db
@@ -340,7 +341,8 @@ def test_the_preview_shows_each_change_in_its_column():
     result = load(EventResource, edited.encode(), dry_run=True)
     (row,) = result.rows
     cells = dict(zip(result.diff_headers, row.diff, strict=True))
-    assert cells["title"] == "<del>Dialogue à Kuala Lumpur</del> <ins>Dialogue de Kuala Lumpur</ins>"
+    assert cells["title_en"] == "<del>Dialogue à Kuala Lumpur</del> <ins>Dialogue de Kuala Lumpur</ins>"
+    assert cells["title_fr"] == "<del>Dialogue à Kuala Lumpur (FR)</del> <ins>Dialogue de Kuala Lumpur (FR)</ins>"
     assert cells["slug"] == "dialogue-1997" and cells["publication_status"] == "published"
     assert cells["pillars"] == "economie"
     assert cells["country"] == "<del>ID</del> <ins>CA</ins>"  # the replaced key, though no row names it

@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from relations.management.commands.setup_roles import ROLES
 from relations.models import Citation, Event, PublicationStatus
+from relations.resources import in_both_languages
 
 from .factories import CitationFactory, CountryFactory, EventFactory, MissionFactory, SourceFactory, TrackFactory
 
@@ -59,15 +60,12 @@ def status_of(record):
 def event_form(event, **overrides):
     """The change form of `event` as the admin would post it back, with `overrides`."""
     data = {
-        "title": event.title,
+        **{name: getattr(event, name) for name in in_both_languages("title", "summary", "body", "city")},
         "slug": event.slug,
-        "summary": event.summary,
-        "body": event.body,
         "kind": event.kind,
         "start_date": event.start_date.isoformat(),
         "end_date": event.end_date.isoformat() if event.end_date else "",
         "date_precision": event.date_precision,
-        "city": event.city,
         "country": event.country_id,
         "track": event.track_id or "",
         "publication_status": event.publication_status,
@@ -123,7 +121,7 @@ def test_an_editor_creates_drafts_and_submits_them_for_review(client, login):
     created = Event.objects.get(slug="new-dialogue")
     assert created.publication_status == DRAFT
 
-    response = client.post(admin_url(Event, "change", created.pk), event_form(created, title="Retitled"))
+    response = client.post(admin_url(Event, "change", created.pk), event_form(created, title_en="Retitled"))
     assert response.status_code == 302
     run_action(client, "submit_for_review", created)
     assert status_of(created) == REVIEW
@@ -146,7 +144,7 @@ def test_an_editor_cannot_publish_archive_or_delete_even_by_posting_directly(cli
 
     # A public record is read-only for an editor: visible, but a change or a return to draft is refused.
     assert client.get(admin_url(Event, "change", published.pk)).status_code == 200
-    response = client.post(admin_url(Event, "change", published.pk), event_form(published, title="Edited"))
+    response = client.post(admin_url(Event, "change", published.pk), event_form(published, title_en="Edited"))
     assert response.status_code == 403
     response = run_action(client, "return_to_draft", published)
     assert "only a publisher may change" in response.content.decode()
@@ -171,7 +169,7 @@ def test_a_publisher_publishes_archives_unpublishes_and_deletes(client, login):
     response = client.post(admin_url(Event, "change", other.pk), event_form(other, publication_status=PUBLISHED))
     assert response.status_code == 302
     assert status_of(other) == PUBLISHED
-    response = client.post(admin_url(Event, "change", other.pk), event_form(other, title="Corrected title"))
+    response = client.post(admin_url(Event, "change", other.pk), event_form(other, title_en="Corrected title"))
     assert response.status_code == 302
 
     assert client.post(admin_url(Event, "delete", other.pk), {"post": "yes"}).status_code == 302
@@ -184,7 +182,7 @@ def test_an_importer_sees_records_but_cannot_change_them(client, login):
     draft = EventFactory(publication_status=DRAFT)
     assert client.get(admin_url(Event, "changelist")).status_code == 200
     assert client.get(admin_url(Event, "change", draft.pk)).status_code == 200
-    assert client.post(admin_url(Event, "change", draft.pk), event_form(draft, title="No")).status_code == 403
+    assert client.post(admin_url(Event, "change", draft.pk), event_form(draft, title_en="No")).status_code == 403
     assert client.get(admin_url(Event, "add")).status_code == 403
     run_action(client, "publish", draft)
     run_action(client, "submit_for_review", draft)
@@ -203,7 +201,12 @@ def test_an_editor_cannot_change_a_public_records_citations_on_their_own(client,
     login("Editor")
     published = CitationFactory(event=EventFactory(publication_status=PUBLISHED))
     draft = CitationFactory(event=EventFactory(publication_status=DRAFT))
-    data = {"source": published.source_id, "locator": "Changed", "quote": "", "note": "", "discrepancy": ""}
+    data = {
+        "source": published.source_id,
+        "locator": "Changed",
+        "quote": "",
+        **dict.fromkeys(in_both_languages("note", "discrepancy"), ""),
+    }
     response = client.post(admin_url(Citation, "change", published.pk), {**data, "event": published.event_id})
     assert response.status_code == 403
     response = client.post(admin_url(Citation, "change", draft.pk), {**data, "event": draft.event_id})
@@ -263,12 +266,12 @@ def test_a_published_page_has_no_banner(client):
 def test_an_edit_in_the_admin_is_kept_in_the_history_with_who_and_what(client, login):
     editor = login("Editor")
     event = EventFactory(publication_status=DRAFT, title="First title")
-    client.post(admin_url(Event, "change", event.pk), event_form(event, title="Second title"))
+    client.post(admin_url(Event, "change", event.pk), event_form(event, title_en="Second title"))
     latest = event.history.first()
-    assert (latest.title, latest.history_type, latest.history_user) == ("Second title", "~", editor)
+    assert (latest.title_en, latest.history_type, latest.history_user) == ("Second title", "~", editor)
     delta = latest.diff_against(latest.prev_record)
     assert [(change.field, change.old, change.new) for change in delta.changes] == [
-        ("title", "First title", "Second title")
+        ("title_en", "First title", "Second title")
     ]
     response = client.get(admin_url(Event, "history", event.pk))
     assert response.status_code == 200
@@ -289,7 +292,7 @@ def test_an_earlier_version_can_be_restored(client, login):
     login("Editor")
     event = EventFactory(publication_status=DRAFT, title="The right title")
     first_version = event.history.first()
-    event.title = "A wrong title"
+    event.title_en = "A wrong title"
     event.save()
     url = reverse("admin:relations_event_simple_history", args=[event.pk, first_version.history_id])
     assert client.get(url).status_code == 200
@@ -306,7 +309,7 @@ def test_restoring_is_refused_to_whoever_may_not_change_the_record(client, login
     login(role)
     event = EventFactory(publication_status=status, title="Before")
     first_version = event.history.first()
-    event.title = "After"
+    event.title_en = "After"
     event.save()
     url = reverse("admin:relations_event_simple_history", args=[event.pk, first_version.history_id])
     assert client.post(url, event_form(first_version.instance)).status_code == 403
@@ -331,7 +334,7 @@ def test_citations_and_heads_of_mission_have_history_too():
     citation.save()
     assert citation.history.count() == 2
     mission = MissionFactory()
-    head = mission.heads.create(name="A. Head", title="Ambassador")
+    head = mission.heads.create(name="A. Head", title_en="Ambassador", title_fr="Ambassadeur")
     assert head.history.count() == 1
 
 
@@ -351,7 +354,7 @@ def test_date_modified_is_the_last_change_made_while_published(client, login):
     assert annotated.date_modified == published_at
 
     event.publication_status = PUBLISHED
-    event.title = "Corrected"
+    event.title_en = "Corrected"
     event.save()
     assert Event.objects.with_date_modified().get(pk=event.pk).date_modified > published_at
 
