@@ -902,7 +902,12 @@ def format_amount(amount, currency):
         AMOUNT_SCALES[-1],
     )
     scaled = amount / scale
-    scaled = int(scaled) if scaled == scaled.to_integral_value() else scaled.quantize(Decimal("0.01")).normalize()
+    if scaled == scaled.to_integral_value():
+        scaled = int(scaled)
+    else:
+        # Cents keep both digits ("4,300,000.50"); a fraction of a million only what it needs ("2.5 million").
+        scaled = scaled.quantize(Decimal("0.01"))
+        scaled = scaled.normalize() if scale > 1 else scaled
     return message(int(scaled)) % {
         "code": currency,
         "amount": number_format(scaled, use_l10n=True, force_grouping=True),

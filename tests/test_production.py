@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "relations.example.gc.ca"
@@ -72,7 +73,7 @@ def fetch(production, path, **headers):
 
 
 def test_gunicorn_serves_a_page_with_the_security_headers(production):
-    response, body = fetch(production, "/")
+    response, body = fetch(production, reverse("relations:home"))
     assert response.status == 200
     assert b"Canada" in body
     assert response.getheader("Strict-Transport-Security") == "max-age=31536000; includeSubDomains"

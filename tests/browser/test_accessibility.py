@@ -5,25 +5,33 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
+
+def url(name, query="", **kwargs):
+    """A public page's address in the active language, with its querystring."""
+    return reverse(f"relations:{name}", kwargs=kwargs) + (f"?{query}" if query else "")
+
+
+# Each page by name, as a function giving its address (built in the test, in its active language).
 PAGES = {
-    "home": "/",
-    "events": "/events/",
-    "agreements": "/agreements/",
-    "missions": "/missions/",
-    "programs": "/programs/",
-    "events-filtered": "/events/?country=ID&kind=dialogue&pillar=economic&o=title",
-    "search": "/search/?q=dialogue",
-    "timeline": "/timeline/",
-    "country": "/countries/id/",
-    "countries": "/countries/",
-    "event": "/events/dialogue-0/",
-    "agreement": "/agreements/joint-declaration-0/",
-    "mission": "/missions/mission-0/",
-    "program": "/programs/program-0/",
-    "not-found": "/no-such-page/",
+    "home": lambda: url("home"),
+    "events": lambda: url("event-list"),
+    "agreements": lambda: url("agreement-list"),
+    "missions": lambda: url("mission-list"),
+    "programs": lambda: url("assistanceprogram-list"),
+    "events-filtered": lambda: url("event-list", "country=ID&kind=dialogue&pillar=economic&o=title"),
+    "search": lambda: url("search", "q=dialogue"),
+    "timeline": lambda: url("timeline"),
+    "country": lambda: url("country-detail", code="id"),
+    "countries": lambda: url("country-list"),
+    "event": lambda: url("event-detail", slug="dialogue-0"),
+    "agreement": lambda: url("agreement-detail", slug="joint-declaration-0"),
+    "mission": lambda: url("mission-detail", slug="mission-0"),
+    "program": lambda: url("assistanceprogram-detail", slug="program-0"),
+    "not-found": lambda: "/no-such-page/",
 }
 WIDTHS = {"desktop": 1280, "phone": 360}
 
@@ -39,18 +47,17 @@ def describe(violations):
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
-def test_page_meets_wcag_21_aa_and_fits_the_screen(page, live_server, site, path, width):
+@pytest.mark.parametrize("name", PAGES)
+def test_page_meets_wcag_21_aa_and_fits_the_screen(page, live_server, site, name, width):
     page.set_viewport_size({"width": width, "height": 900})
-    response = page.goto(live_server.url + path)
-    assert response.status == (404 if path == "/no-such-page/" else 200)
+    response = page.goto(live_server.url + PAGES[name]())
+    assert response.status == (404 if name == "not-found" else 200)
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     assert not violations, describe(violations)
     # Nothing wider than the screen: no sideways scrolling at 360 px (WCAG 1.4.10, reflow).
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     if folder := os.environ.get("SCREENSHOTS"):
-        name = next(key for key, value in PAGES.items() if value == path)
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
 
@@ -63,7 +70,7 @@ def test_axe_does_report_a_violation(page, live_server):
 
 
 def test_skip_link_is_first_visible_on_focus_and_moves_to_the_content(page, live_server, site):
-    page.goto(live_server.url + "/events/")
+    page.goto(live_server.url + url("event-list"))
     page.keyboard.press("Tab")
     skip = page.locator(".skip-link")
     assert skip.evaluate("element => element === document.activeElement")
@@ -77,7 +84,7 @@ def test_skip_link_is_first_visible_on_focus_and_moves_to_the_content(page, live
 
 
 def test_focus_is_visible_on_links_buttons_and_fields(page, live_server, site):
-    page.goto(live_server.url + "/events/")
+    page.goto(live_server.url + url("event-list"))
     for _ in range(12):
         page.keyboard.press("Tab")
         style = page.evaluate(
@@ -91,32 +98,32 @@ def test_focus_is_visible_on_links_buttons_and_fields(page, live_server, site):
 def test_filters_work_without_javascript(browser, live_server, site):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
     page = context.new_page()
-    page.goto(live_server.url + "/events/")
+    page.goto(live_server.url + url("event-list"))
     page.get_by_text("Filter events").click()
     page.locator("details.filter-group summary", has_text="Country").click()
     page.get_by_label("Indonesia").check()
     page.get_by_role("button", name="Apply").click()
-    page.wait_for_url("**/events/?*country=ID*")
+    page.wait_for_url(f"{live_server.url}{url('event-list')}?*country=ID*")
     assert page.locator(".result-count").inner_text().startswith("2 events matching the filters")
     context.close()
 
 
 def test_filters_unfold_beside_the_results_on_a_wide_screen(page, live_server, site):
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url + "/programs/")
+    page.goto(live_server.url + url("assistanceprogram-list"))
     assert page.locator("details.filter-toggle").evaluate("details => details.open")
     page.locator("details.filter-group summary", has_text="Pillar").click()
     page.get_by_label("Economic Community").check()
     page.get_by_label("Sort by").select_option("-amount")
     page.get_by_role("button", name="Apply").click()
-    page.wait_for_url("**/programs/?*pillar=economic*")
+    page.wait_for_url(f"{live_server.url}{url('assistanceprogram-list')}?*pillar=economic*")
     assert "o=-amount" in page.url
     assert page.locator(".result").count() == 3
 
 
 def test_search_from_the_header(page, live_server, site):
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + url("home"))
     page.get_by_role("searchbox", name="Search the record").fill("dialogue")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/search/?q=dialogue")
+    page.wait_for_url(f"{live_server.url}{url('search')}?q=dialogue")
     assert page.get_by_role("heading", name="Search results for “dialogue”").is_visible()

@@ -101,7 +101,7 @@ def test_admin_pages_have_no_csp_violation_and_their_scripts_run(page, live_serv
     # The admin's own scripts run under the policy: the slug follows the title, the autocomplete
     # opens and finds a country, and an inline row can be added.
     visitor.open(reverse("admin:relations_event_add"))
-    page.locator("#id_title").press_sequentially("Seventh Dialogue")
+    page.locator("#id_title_en").press_sequentially("Seventh Dialogue")
     assert page.input_value("#id_slug") == "seventh-dialogue"
     page.click("#citations-group .add-row a")
     assert page.locator("#citations-group .inline-related.dynamic-citations").count() == 1

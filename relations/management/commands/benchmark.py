@@ -209,9 +209,10 @@ class Command(BaseCommand):
             (
                 Organisation(
                     slug=f"organisation-{n}",
-                    name=f"Organisation {n}",
-                    acronym=f"O{n}",
-                    description=f"Synthetic organisation number {n}, for the benchmark.",
+                    name_en=f"Organisation {n}",
+                    name_fr=f"Organisation nº {n}",
+                    acronym_en=f"O{n}",
+                    description_en=f"Synthetic organisation number {n}, for the benchmark.",
                     country=countries[n % len(countries)],
                 )
                 for n in range(rows)
