@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from django.utils import translation
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -31,8 +32,9 @@ PAGES = {
     "agreement": lambda: url("agreement-detail", slug="joint-declaration-0"),
     "mission": lambda: url("mission-detail", slug="mission-0"),
     "program": lambda: url("assistanceprogram-detail", slug="program-0"),
-    "not-found": lambda: "/no-such-page/",
+    "not-found": lambda: f"/{translation.get_language()}/no-such-page/",
 }
+LANGUAGES = ["en", "fr"]
 WIDTHS = {"desktop": 1280, "phone": 360}
 
 axe = Axe()
@@ -48,10 +50,14 @@ def describe(violations):
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 @pytest.mark.parametrize("name", PAGES)
-def test_page_meets_wcag_21_aa_and_fits_the_screen(page, live_server, site, name, width):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_page_meets_wcag_21_aa_and_fits_the_screen(page, live_server, site, language, name, width):
     page.set_viewport_size({"width": width, "height": 900})
-    response = page.goto(live_server.url + PAGES[name]())
+    with translation.override(language):
+        path = PAGES[name]()
+    response = page.goto(live_server.url + path)
     assert response.status == (404 if name == "not-found" else 200)
+    assert page.locator("html").get_attribute("lang") == language
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     assert not violations, describe(violations)
@@ -59,7 +65,7 @@ def test_page_meets_wcag_21_aa_and_fits_the_screen(page, live_server, site, name
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     if folder := os.environ.get("SCREENSHOTS"):
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+        page.screenshot(path=f"{folder}/{language}-{name}-{width}.png", full_page=True)
 
 
 def test_axe_does_report_a_violation(page, live_server):
@@ -127,3 +133,20 @@ def test_search_from_the_header(page, live_server, site):
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}{url('search')}?q=dialogue")
     assert page.get_by_role("heading", name="Search results for “dialogue”").is_visible()
+
+
+def test_the_language_toggle_keeps_the_page_and_its_filters(page, live_server, site):
+    with translation.override("fr"):
+        french = url("event-list", "country=ID&q=dialogue")
+    page.goto(live_server.url + french)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_role("link", name="English").click()
+    with translation.override("en"):
+        english = url("event-list", "country=ID&q=dialogue")
+    page.wait_for_url(live_server.url + english)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_label("Indonesia").is_checked()
+    assert page.get_by_label("Words").input_value() == "dialogue"
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url(live_server.url + french)
+    assert page.get_by_role("heading", level=1).inner_text() == "Événements"
