@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import api, views
 from .models import Agreement, AssistanceProgram, Event, Mission, Organisation, Pillar, Source, Track
 
 # Each content type's list and detail pages: (URL prefix, model).
@@ -40,6 +40,8 @@ admin.site.index_title = "The record"
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # Language-neutral: the API keeps one address whatever the language of the pages.
+    path("api/v1/", include((api.urlpatterns, "api"))),
     path("admin/", admin.site.urls),
     path("", include((public_patterns, "relations"))),
 ]

@@ -48,6 +48,28 @@ DETAIL_RELATED = {
     AssistanceProgram: {"select": [], "prefetch": ["pillars", "countries", "organisations", "agreements", "events"]},
 }
 
+def related_queryset(model, name):
+    """What a record's relation `name` shows the public: of other content, only listed records."""
+    field = model._meta.get_field(name)
+    queryset = field.related_model._default_manager.all()
+    return queryset.listed().defer("search_vector") if field.related_model in CONTENT_MODELS else queryset
+
+
+def with_related(records):
+    """Records with everything their detail page (or API representation) shows, in a fixed number
+    of queries whatever their number: related rows, citations and the "Date modified"."""
+    model = records.model
+    related = DETAIL_RELATED[model]
+    published_related = [Prefetch(name, queryset=related_queryset(model, name)) for name in related["prefetch"]]
+    citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    return (
+        records.with_date_modified()
+        .defer("search_vector")
+        .select_related(*related["select"])
+        .prefetch_related(*published_related, citations)
+    )
+
+
 # How each kind of reference data is linked to the content types: the lookups that name it.
 REFERENCE_LOOKUPS = {
     Country: {
@@ -356,16 +378,8 @@ class RecordDetailView(DetailView):
         return user.is_staff and user.has_perm(f"{opts.app_label}.{get_permission_codename('view', opts)}")
 
     def get_queryset(self):
-        related = DETAIL_RELATED[self.model]
-        published_related = [Prefetch(name, queryset=self._related_queryset(name)) for name in related["prefetch"]]
-        citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
         records = self.model.objects.all() if self.is_preview() else self.model.objects.public()
-        return (
-            records.with_date_modified()
-            .defer("search_vector")
-            .select_related(*related["select"])
-            .prefetch_related(*published_related, citations)
-        )
+        return with_related(records)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -373,11 +387,6 @@ class RecordDetailView(DetailView):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex"
         return response
-
-    def _related_queryset(self, name):
-        field = self.model._meta.get_field(name)
-        queryset = field.related_model._default_manager.all()
-        return queryset.listed().defer("search_vector") if field.related_model in CONTENT_MODELS else queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
