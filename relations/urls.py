@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import api, views
+from . import api, feeds, views
+from .sitemaps import SITEMAPS
 from .models import Agreement, AssistanceProgram, Event, Mission, Organisation, Pillar, Source, Track
 
 # Each content type's list and detail pages: (URL prefix, model).
@@ -9,6 +11,8 @@ CONTENT_URLS = [("events", Event), ("agreements", Agreement), ("missions", Missi
 
 public_patterns = [
     path("", views.home, name="home"),
+    path("feed.atom", feeds.RecordFeed(), name="feed"),
+    path("events/calendar.ics", views.EventCalendarView.as_view(), name="event-calendar"),
     path("search/", views.search, name="search"),
     path("timeline/", views.timeline, name="timeline"),
     path("countries/", views.country_list, name="country-list"),
@@ -31,7 +35,11 @@ for prefix, model in CONTENT_URLS:
     public_patterns += [
         path(f"{prefix}/", views.RecordListView.as_view(model=model), name=f"{name}-list"),
         path(f"{prefix}/download.<str:fmt>", views.RecordDownloadView.as_view(model=model), name=f"{name}-download"),
+        path(f"{prefix}/feed.atom", feeds.content_type_feed(model), name=f"{name}-feed"),
         path(f"{prefix}/<slug:slug>/", views.RecordDetailView.as_view(model=model), name=f"{name}-detail"),
+        path(
+            f"{prefix}/<slug:slug>/cite.<str:fmt>", views.RecordCitationView.as_view(model=model), name=f"{name}-cite"
+        ),
     ]
 
 admin.site.site_header = "Canada–ASEAN relations: staff"
@@ -40,6 +48,8 @@ admin.site.index_title = "The record"
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # Top level, outside the language prefix: one sitemap lists the pages of every language.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Language-neutral: the API keeps one address whatever the language of the pages.
     path("api/v1/", include((api.urlpatterns, "api"))),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -20,8 +21,11 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
+from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import FILTERSETS
+from .ics import calendar_response
+from .structured_data import json_ld, structured_data
 from .models import (
     CONTENT_MODELS,
     Agreement,
@@ -223,6 +227,10 @@ class RecordListView(FilterMixin, ListView):
         context["model_name"] = self.model._meta.model_name
         download = f"relations:{self.model._meta.model_name}-download"
         context["download_urls"] = [(label, reverse(download, args=[fmt])) for fmt, label in DOWNLOAD_LABELS]
+        # Follow what the page filtered: its Atom feed, and for events the calendar (same querystring).
+        context["feed_url"] = reverse(f"relations:{self.model._meta.model_name}-feed")
+        if self.model is Event:
+            context["calendar_url"] = reverse("relations:event-calendar")
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         return context
@@ -238,6 +246,16 @@ class RecordDownloadView(RecordListView):
 
     def get(self, request, *args, fmt, **kwargs):
         return download_response(self.get_filtered_queryset(), fmt)
+
+
+class EventCalendarView(RecordListView):
+    """The events the events list page filtered, as an iCalendar file (relations.ics): every one
+    known to the day, in one query."""
+
+    model = Event
+
+    def get(self, request, *args, **kwargs):
+        return calendar_response(self.get_filtered_queryset(), request)
 
 
 def search(request):
@@ -359,6 +377,8 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /search/",
         "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
@@ -393,7 +413,29 @@ class RecordDetailView(DetailView):
         context["trail"] = [crumb(self.model)]
         context["record_type"] = self.model._meta.verbose_name
         context["is_preview"] = not self.object.is_public
+        url = self.permanent_url()
+        context["structured_data"] = json_ld(structured_data(self.object, url))
+        context["citation"] = citation(self.object, url, timezone.localdate())
+        cite = f"relations:{self.model._meta.model_name}-cite"
+        context["citation_downloads"] = [
+            (label, reverse(cite, kwargs={"slug": self.object.slug, "fmt": fmt})) for fmt, label in CITATION_LABELS
+        ]
         return context
+
+    def permanent_url(self):
+        return self.request.build_absolute_uri(self.object.get_absolute_url())
+
+
+# The citation files a detail page offers: (format in the URL, link text).
+CITATION_LABELS = [("bib", _("BibTeX (.bib)")), ("json", _("CSL-JSON (.json)"))]
+
+
+class RecordCitationView(RecordDetailView):
+    """A record's citation as a file, `cite.bib` or `cite.json`, dated today."""
+
+    def get(self, request, *args, fmt, **kwargs):
+        self.object = self.get_object()
+        return citation_response(self.object, self.permanent_url(), timezone.localdate(), fmt)
 
 
 class ReferenceDetailView(DetailView):
