@@ -74,23 +74,31 @@ def bibtex_key(record):
 
 
 def bibtex(record, url, accessed):
+    """A @misc entry, which BibTeX and biblatex both read; biblatex also takes `url` and `urldate`."""
+
     def value(text):
         return "{" + str(text).translate(BIBTEX_ESCAPES) + "}"
 
-    modified = modified_on(record)
+    # A URL is read verbatim (\url, biblatex's url field): not escaped. Ours hold no braces.
     fields = [
         ("title", value(record.title)),
         # Braced twice: a body, not a person's family and given names.
         ("author", "{" + value(site_name()) + "}"),
-        ("organization", value(site_name())),
-        ("year", value(modified.year)),
-        ("date", value(modified.isoformat())),
-        ("note", value(description(record))),
-        ("url", value(url)),
+        ("howpublished", "{\\url{" + url + "}}"),
+        ("year", value(modified_on(record).year)),
+        ("date", value(modified_on(record).isoformat())),
+        (
+            "note",
+            value(
+                _("%(description)s. Accessed %(accessed)s")
+                % {"description": description(record), "accessed": accessed.isoformat()}
+            ),
+        ),
+        ("url", "{" + url + "}"),
         ("urldate", value(accessed.isoformat())),
     ]
     body = ",\n".join(f"  {name} = {text}" for name, text in fields)
-    return f"@online{{{bibtex_key(record)},\n{body}\n}}\n"
+    return f"@misc{{{bibtex_key(record)},\n{body}\n}}\n"
 
 
 def csl_json(record, url, accessed):
@@ -107,7 +115,9 @@ def csl_json(record, url, accessed):
         "accessed": date_parts(accessed),
         "URL": url,
     }
-    return json.dumps([item], ensure_ascii=False, indent=2)
+    # One property a line, each value on its line: readable on the page, and valid JSON.
+    lines = ",\n".join(f"    {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in item.items())
+    return f"[\n  {{\n{lines}\n  }}\n]\n"
 
 
 def citation(record, url, accessed):
@@ -129,4 +139,3 @@ def citation_response(record, url, accessed, fmt):
     response = HttpResponse(content, content_type=CITATION_FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{bibtex_key(record)}.{fmt}"'
     return response
-

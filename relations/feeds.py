@@ -63,7 +63,7 @@ class ContentTypeFeed(RecordFeed):
         records = filterset.qs if filterset.is_valid() else self.model.objects.none()
         query = request.GET.copy()
         query.pop("page", None)
-        return {"records": records, "query": query.urlencode(), "filtered": filterset.is_valid() and bool(query)}
+        return {"records": records, "query": query.urlencode(), "filtered": filterset.is_filtered}
 
     def title(self, obj):
         plural = str(self.model._meta.verbose_name_plural)

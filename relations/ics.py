@@ -23,6 +23,7 @@ def calendar_event(event, request):
     url = request.build_absolute_uri(event.get_absolute_url())
     entry = icalendar.Event()
     entry.add("uid", f"{event.slug}@{request.get_host()}")
+    # Without a METHOD, DTSTAMP is when the event's information was last revised (RFC 5545, 3.8.7.2).
     entry.add("dtstamp", event.updated_at)
     entry.add("last-modified", event.updated_at)
     entry.add("dtstart", event.start_date)
@@ -44,7 +45,6 @@ def build_calendar(events, request):
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", _("Canada–ASEAN relations: events"))
     left_out = 0
     for event in events:

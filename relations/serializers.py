@@ -98,6 +98,7 @@ AssistanceProgramLink = link_serializer(AssistanceProgram, "title")
 # Reference data
 # ---------------------------------------------------------------------------------------------
 
+
 @extend_schema_field(
     {
         "type": "object",

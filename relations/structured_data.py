@@ -21,7 +21,11 @@ from django.utils.safestring import mark_safe
 from .models import Agreement, AssistanceProgram, Event, Mission, iso_date
 
 CONTEXT = "https://schema.org"
-GOVERNMENT_OF_CANADA = {"@type": "GovernmentOrganization", "name": "Government of Canada", "url": "https://www.canada.ca/"}
+GOVERNMENT_OF_CANADA = {
+    "@type": "GovernmentOrganization",
+    "name": "Government of Canada",
+    "url": "https://www.canada.ca/",
+}
 
 # As django.utils.html.json_script: <, > and & cannot end the script element or start a comment.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -71,8 +75,12 @@ def sources(record):
 def place(city, country):
     if not (city or country):
         return None
-    address = compact({"@type": "PostalAddress", "addressLocality": city, "addressCountry": getattr(country, "code", "")})
-    return compact({"@type": "Place", "name": ", ".join(str(part) for part in (city, country) if part), "address": address})
+    address = compact(
+        {"@type": "PostalAddress", "addressLocality": city, "addressCountry": getattr(country, "code", "")}
+    )
+    return compact(
+        {"@type": "Place", "name": ", ".join(str(part) for part in (city, country) if part), "address": address}
+    )
 
 
 def common(record, url, schema_type):
@@ -94,7 +102,7 @@ def event_data(event, url):
             "endDate": iso_date(event.end_date, event.date_precision),
             "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
             "location": place(event.city, event.country),
-            "organizer": [{"@type": "Organization", "name": org.name} for org in event.organisations.all()],
+            "attendee": [{"@type": "Organization", "name": org.name} for org in event.organisations.all()],
             "subjectOf": sources(event),
         }
     )

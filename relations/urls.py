@@ -3,8 +3,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import api, feeds, views
-from .sitemaps import SITEMAPS
 from .models import Agreement, AssistanceProgram, Event, Mission, Organisation, Pillar, Source, Track
+from .sitemaps import SITEMAPS
 
 # Each content type's list and detail pages: (URL prefix, model).
 CONTENT_URLS = [("events", Event), ("agreements", Agreement), ("missions", Mission), ("programs", AssistanceProgram)]

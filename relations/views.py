@@ -12,8 +12,8 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -25,7 +25,6 @@ from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import FILTERSETS
 from .ics import calendar_response
-from .structured_data import json_ld, structured_data
 from .models import (
     CONTENT_MODELS,
     Agreement,
@@ -39,6 +38,7 @@ from .models import (
     Source,
     Track,
 )
+from .structured_data import json_ld, structured_data
 
 # What each content type loads with it for its detail page, so the page's query count does not
 # depend on how many related records it shows.
@@ -51,6 +51,7 @@ DETAIL_RELATED = {
     Mission: {"select": ["country"], "prefetch": ["accredited_countries", "accredited_organisations", "heads"]},
     AssistanceProgram: {"select": [], "prefetch": ["pillars", "countries", "organisations", "agreements", "events"]},
 }
+
 
 def related_queryset(model, name):
     """What a record's relation `name` shows the public: of other content, only listed records."""

@@ -25,7 +25,12 @@ FILTERED = {
     "programs": "country=ID&status=ongoing&pillar=economic&year_from=1990&o=-amount",
 }
 
-DETAILS = {"events": "dialogue-0", "agreements": "joint-declaration-0", "missions": "mission-0", "programs": "program-0"}
+DETAILS = {
+    "events": "dialogue-0",
+    "agreements": "joint-declaration-0",
+    "missions": "mission-0",
+    "programs": "program-0",
+}
 
 # A list's queries: its page, the count, each prefetched relation and each filter's choices; the same
 # at any number of records.
