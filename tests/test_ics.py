@@ -48,7 +48,9 @@ def test_events_are_all_day_with_an_exclusive_end_and_a_stable_uid(client):
 @pytest.mark.django_db
 def test_an_event_known_only_to_the_month_or_year_is_left_out_and_the_calendar_says_so(client):
     EventFactory(slug="known-day")
-    EventFactory(slug="a-month", start_date=datetime.date(2014, 8, 1), end_date=None, date_precision=DatePrecision.MONTH)
+    EventFactory(
+        slug="a-month", start_date=datetime.date(2014, 8, 1), end_date=None, date_precision=DatePrecision.MONTH
+    )
     EventFactory(slug="a-year", start_date=datetime.date(1986, 1, 1), end_date=None, date_precision=DatePrecision.YEAR)
     calendar = parse(client, "/events/calendar.ics")
     assert set(events(calendar)) == {"known-day"}
