@@ -12,6 +12,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import (
     Agreement,
@@ -53,6 +55,8 @@ def matching(queryset, lookups, values):
     return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
 
 
+# In the API's OpenAPI description: a repeatable parameter of natural keys (codes, slugs, numbers).
+@extend_schema_field(OpenApiTypes.STR)
 class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
     """Several values of a relation, chosen with checkboxes and given in the URL by natural key;
     a record matches if any of its relations named by `lookups` is one of them."""

@@ -116,6 +116,22 @@ def format_date(value, precision):
     return shown
 
 
+def iso_date(value, precision):
+    """A date in ISO 8601 at the precision the source gives: "1986", "1986-08" or "1986-08-04".
+
+    What machine-readable outputs (the API, schema.org data, citations) say, so that a year is never
+    read as 1 January of it.
+    """
+    if value is None:
+        return None
+    precision = DatePrecision(precision)
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
 def format_date_range(start, end, precision):
     """A span at one precision, sharing what both ends share: "6–7 May 1997", "2016–2020"."""
     if end is None or truncate_date(end, precision) == truncate_date(start, precision):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
+from rest_framework.throttling import AnonRateThrottle
 
 # The formats staff import records from. Anything else is refused before it is read.
 UPLOAD_EXTENSIONS = {".csv", ".json", ".xlsx"}
@@ -19,6 +20,14 @@ def client_ip(request):
     if settings.BEHIND_PROXY and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR", "")):
         return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR")
+
+
+class APIThrottle(AnonRateThrottle):
+    """The open-data API's limit of requests per client address (DJANGO_API_RATE), the address
+    known as for sign-in throttling: never from the client's own X-Forwarded-For claims."""
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class UploadRefused(SuspiciousOperation):

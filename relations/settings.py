@@ -53,7 +53,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
     "csp",
@@ -235,6 +239,53 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# ---------------------------------------------------------------------------------------------
+# Open data: the read-only JSON API at /api/v1/ (see README.md, "Open data").
+# ---------------------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    # JSON only: the OpenAPI page (/api/v1/docs/) is the human entry point; DRF's browsable API
+    # would add forms and inline markup the site's CSP does not need to allow.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Public and read-only: no sign-in, so no session or CSRF involved.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    # Requests per client address (relations.security.client_ip, as for sign-in throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["relations.security.APIThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_RATE", "1000/hour") or None},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Canada–ASEAN relations: open data API",
+    "DESCRIPTION": (
+        "The public record of Canada–ASEAN relations, read-only: events, agreements, missions, assistance "
+        "programs and the reference data that describes them. Only published records are listed; archived "
+        "ones keep their address. Lists take the same filters as the public list pages and are paginated "
+        "(`page`, `page_size` up to 100). Records are identified by their slug (countries by ISO code, "
+        "tracks by number)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Swagger UI's syntax colours on its dark code blocks fall short of WCAG AA contrast.
+    "SWAGGER_UI_SETTINGS": {"syntaxHighlight": False},
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": False,
+    # One name for each choice set several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "relations.models.DatePrecision",
+        "CurrencyEnum": "relations.models.Currency",
+    },
+}
 
 LOGGING = {
     "version": 1,

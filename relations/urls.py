@@ -1,10 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import api, feeds, views
 from .models import Agreement, AssistanceProgram, Event, Mission, Organisation, Pillar, Source, Track
+from .sitemaps import SITEMAPS
 
 # Each content type's list and detail pages: (URL prefix, model). The prefixes are translated, so
 # that a French page's address is French (/fr/evenements/…); slugs are the same in both languages.
@@ -17,6 +19,7 @@ CONTENT_URLS = [
 
 public_patterns = [
     path("", views.home, name="home"),
+    path("feed.atom", feeds.RecordFeed(), name="feed"),
     path(_("search/"), views.search, name="search"),
     path(_("timeline/"), views.timeline, name="timeline"),
     path(_("countries/"), views.country_list, name="country-list"),
@@ -36,6 +39,10 @@ public_patterns = [
 ]
 for prefix, model in CONTENT_URLS:
     name = model._meta.model_name
+    # The events' calendar, beside their list (the only type with dates worth a calendar).
+    calendar = (
+        [path("calendar.ics", views.EventCalendarView.as_view(), name="event-calendar")] if model is Event else []
+    )
     public_patterns.append(
         path(
             prefix,
@@ -43,7 +50,14 @@ for prefix, model in CONTENT_URLS:
                 [
                     path("", views.RecordListView.as_view(model=model), name=f"{name}-list"),
                     path("download.<str:fmt>", views.RecordDownloadView.as_view(model=model), name=f"{name}-download"),
+                    path("feed.atom", feeds.content_type_feed(model), name=f"{name}-feed"),
+                    *calendar,
                     path("<slug:slug>/", views.RecordDetailView.as_view(model=model), name=f"{name}-detail"),
+                    path(
+                        "<slug:slug>/cite.<str:fmt>",
+                        views.RecordCitationView.as_view(model=model),
+                        name=f"{name}-cite",
+                    ),
                 ]
             ),
         )
@@ -55,6 +69,10 @@ admin.site.index_title = _("The record")
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # Top level, outside the language prefix: one sitemap lists the pages of every language.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Language-neutral: the API keeps one address whatever the language of the pages.
+    path("api/v1/", include((api.urlpatterns, "api"))),
     path("admin/", admin.site.urls),
     # Public pages in each language: /en/…, /fr/…. "/" and any address without a language are
     # redirected by LocaleMiddleware to the visitor's language (their cookie, then their browser's).

@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +23,10 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
+from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import FILTERSETS
+from .ics import calendar_response
 from .models import (
     CONTENT_MODELS,
     Agreement,
@@ -38,6 +41,7 @@ from .models import (
     Track,
     localized,
 )
+from .structured_data import json_ld, structured_data
 
 # What each content type loads with it for its detail page, so the page's query count does not
 # depend on how many related records it shows.
@@ -50,6 +54,26 @@ DETAIL_RELATED = {
     Mission: {"select": ["country"], "prefetch": ["accredited_countries", "accredited_organisations", "heads"]},
     AssistanceProgram: {"select": [], "prefetch": ["pillars", "countries", "organisations", "agreements", "events"]},
 }
+
+
+def related_queryset(model, name):
+    """What a record's relation `name` shows the public: of other content, only listed records."""
+    field = model._meta.get_field(name)
+    queryset = field.related_model._default_manager.all()
+    return queryset.listed() if field.related_model in CONTENT_MODELS else queryset
+
+
+def with_related(records):
+    """Records with everything their detail page (or API representation) shows, in a fixed number
+    of queries whatever their number: related rows, citations and the "Date modified"."""
+    model = records.model
+    related = DETAIL_RELATED[model]
+    published_related = [Prefetch(name, queryset=related_queryset(model, name)) for name in related["prefetch"]]
+    citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    return (
+        records.with_date_modified().select_related(*related["select"]).prefetch_related(*published_related, citations)
+    )
+
 
 # How each kind of reference data is linked to the content types: the lookups that name it.
 REFERENCE_LOOKUPS = {
@@ -204,6 +228,10 @@ class RecordListView(FilterMixin, ListView):
         context["model_name"] = self.model._meta.model_name
         download = f"relations:{self.model._meta.model_name}-download"
         context["download_urls"] = [(label, reverse(download, args=[fmt])) for fmt, label in DOWNLOAD_LABELS]
+        # Follow what the page filtered: its Atom feed, and for events the calendar (same querystring).
+        context["feed_url"] = reverse(f"relations:{self.model._meta.model_name}-feed")
+        if self.model is Event:
+            context["calendar_url"] = reverse("relations:event-calendar")
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         return context
@@ -219,6 +247,16 @@ class RecordDownloadView(RecordListView):
 
     def get(self, request, *args, fmt, **kwargs):
         return download_response(self.get_filtered_queryset(), fmt)
+
+
+class EventCalendarView(RecordListView):
+    """The events the events list page filtered, as an iCalendar file (relations.ics): every one
+    known to the day, in one query."""
+
+    model = Event
+
+    def get(self, request, *args, **kwargs):
+        return calendar_response(self.get_filtered_queryset(), request)
 
 
 def search(request):
@@ -340,7 +378,8 @@ def robots_txt(request):
     for code, _name in settings.LANGUAGES:
         with override(code):
             lines.append(f"Disallow: {reverse('relations:search')}")
-    return HttpResponse("\n".join([*lines, ""]), content_type="text/plain; charset=utf-8")
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 class RecordDetailView(DetailView):
@@ -358,15 +397,8 @@ class RecordDetailView(DetailView):
         return user.is_staff and user.has_perm(f"{opts.app_label}.{get_permission_codename('view', opts)}")
 
     def get_queryset(self):
-        related = DETAIL_RELATED[self.model]
-        published_related = [Prefetch(name, queryset=self._related_queryset(name)) for name in related["prefetch"]]
-        citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
         records = self.model.objects.all() if self.is_preview() else self.model.objects.public()
-        return (
-            records.with_date_modified()
-            .select_related(*related["select"])
-            .prefetch_related(*published_related, citations)
-        )
+        return with_related(records)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -375,17 +407,34 @@ class RecordDetailView(DetailView):
             response["X-Robots-Tag"] = "noindex"
         return response
 
-    def _related_queryset(self, name):
-        field = self.model._meta.get_field(name)
-        queryset = field.related_model._default_manager.all()
-        return queryset.listed() if field.related_model in CONTENT_MODELS else queryset
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["trail"] = [crumb(self.model)]
         context["record_type"] = self.model._meta.verbose_name
         context["is_preview"] = not self.object.is_public
+        url = self.permanent_url()
+        context["structured_data"] = json_ld(structured_data(self.object, url))
+        context["citation"] = citation(self.object, url, timezone.localdate())
+        cite = f"relations:{self.model._meta.model_name}-cite"
+        context["citation_downloads"] = [
+            (label, reverse(cite, kwargs={"slug": self.object.slug, "fmt": fmt})) for fmt, label in CITATION_LABELS
+        ]
         return context
+
+    def permanent_url(self):
+        return self.request.build_absolute_uri(self.object.get_absolute_url())
+
+
+# The citation files a detail page offers: (format in the URL, link text).
+CITATION_LABELS = [("bib", _("BibTeX (.bib)")), ("json", _("CSL-JSON (.json)"))]
+
+
+class RecordCitationView(RecordDetailView):
+    """A record's citation as a file, `cite.bib` or `cite.json`, dated today."""
+
+    def get(self, request, *args, fmt, **kwargs):
+        self.object = self.get_object()
+        return citation_response(self.object, self.permanent_url(), timezone.localdate(), fmt)
 
 
 class ReferenceDetailView(DetailView):

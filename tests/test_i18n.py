@@ -313,3 +313,16 @@ def test_every_record_of_the_fixtures_is_written_in_both_languages(db):
     for model in (models.Country, models.Organisation, models.Track, models.Pillar):
         assert not model.objects.filter(name_fr="").exists()
     assert models.Organisation.objects.get(slug="asean").acronym_fr == "ANASE"
+
+
+def test_feeds_and_calendar_speak_the_language_of_their_address(client, db):
+    EventFactory(title_en="Dialogue", title_fr="Dialogue en français", slug="dialogue")
+    with translation.override("fr"):
+        feed = client.get(reverse("relations:event-feed")).content.decode()
+        calendar = client.get(reverse("relations:event-calendar")).content.decode()
+    assert "<title>Dialogue en français</title>" in feed
+    assert "/fr/evenements/dialogue/" in feed
+    assert "SUMMARY:Dialogue en français" in calendar
+    with translation.override("en"):
+        feed = client.get(reverse("relations:event-feed")).content.decode()
+    assert "<title>Dialogue</title>" in feed and "/en/events/dialogue/" in feed

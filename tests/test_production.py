@@ -102,3 +102,15 @@ def test_an_admin_page_is_served_too(production):
     response, _ = fetch(production, "/admin/login/")
     assert response.status == 200
     assert response.getheader("Set-Cookie") and "Secure" in response.getheader("Set-Cookie")
+
+
+def test_the_api_and_its_documentation_are_served_too(production):
+    response, body = fetch(production, "/api/v1/")
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "application/json"
+    assert b'"events":"https://' in body
+    response, body = fetch(production, "/api/v1/docs/")
+    assert response.status == 200
+    # The Swagger UI assets come from the hashed static files, like the site's own.
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle." in body
+    assert b"/static/css/api-docs." in body

@@ -150,3 +150,15 @@ def test_the_language_toggle_keeps_the_page_and_its_filters(page, live_server, s
     page.get_by_role("link", name="Français").click()
     page.wait_for_url(live_server.url + french)
     assert page.get_by_role("heading", level=1).inner_text() == "Événements"
+
+
+def test_the_api_documentation_meets_wcag_21_aa(page, live_server, site):
+    """Swagger UI, with css/api-docs.css and js/api-docs.js making up for what it lacks; checked with
+    an operation open, its parameters and example showing."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/api/v1/docs/")
+    page.click(".opblock-summary-path >> text=/api/v1/events/")
+    page.wait_for_selector("tr[data-param-name='kind'] select[aria-label='kind']")
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = results.response["violations"]
+    assert not violations, describe(violations)

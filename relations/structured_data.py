@@ -1,0 +1,161 @@
+"""schema.org JSON-LD for each detail page, built from the record (one function per type).
+
+Types: Event; Legislation for agreements (schema.org's type for a legal instrument, with its date,
+kind and legal force; a joint declaration is not a law, but Legislation is what carries a
+"legislationDate" and "legislationLegalForce", and it is a CreativeWork that can name its
+sources); GovernmentOrganization for missions; MonetaryGrant for assistance programs. Dates are
+given at their precision ("2016", "2016-08", "2016-08-04"). The sources are `isBasedOn` for a
+CreativeWork (Legislation) and `subjectOf` for the other types, which are not CreativeWorks.
+
+`json_ld()` writes the `<script type="application/ld+json">` block, escaped as Django's
+`json_script` does, so no text in a record can close the element. It is a data block: browsers do
+not run it, and the Content-Security-Policy does not apply to it.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .models import Agreement, AssistanceProgram, Event, Mission, iso_date
+
+CONTEXT = "https://schema.org"
+GOVERNMENT_OF_CANADA = {
+    "@type": "GovernmentOrganization",
+    "name": "Government of Canada",
+    "url": "https://www.canada.ca/",
+}
+
+# As django.utils.html.json_script: <, > and & cannot end the script element or start a comment.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+# An agreement's status, as schema.org's LegislationLegalForceStatus.
+LEGAL_FORCE = {
+    Agreement.Status.IN_FORCE: "https://schema.org/InForce",
+    Agreement.Status.COMPLETED: "https://schema.org/NotInForce",
+    Agreement.Status.SUPERSEDED: "https://schema.org/NotInForce",
+}
+
+
+def json_ld(data):
+    """The `<script type="application/ld+json">` element holding `data`, safely escaped."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def compact(data):
+    """`data` without its empty values, so no property says nothing."""
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+def source_work(citation):
+    source = citation.source
+    return compact(
+        {
+            "@type": "CreativeWork",
+            "name": source.title,
+            "author": source.author,
+            "datePublished": str(source.year) if source.year else None,
+            "inLanguage": source.language,
+            "url": source.url,
+        }
+    )
+
+
+def sources(record):
+    seen, works = set(), []
+    for citation in record.citations.all():
+        if citation.source_id not in seen:
+            seen.add(citation.source_id)
+            works.append(source_work(citation))
+    return works
+
+
+def place(city, country):
+    if not (city or country):
+        return None
+    address = compact(
+        {"@type": "PostalAddress", "addressLocality": city, "addressCountry": getattr(country, "code", "")}
+    )
+    return compact(
+        {"@type": "Place", "name": ", ".join(str(part) for part in (city, country) if part), "address": address}
+    )
+
+
+def common(record, url, schema_type):
+    return {
+        "@context": CONTEXT,
+        "@type": schema_type,
+        "@id": url,
+        "url": url,
+        "name": record.title,
+        "description": record.summary,
+    }
+
+
+def event_data(event, url):
+    return compact(
+        {
+            **common(event, url, "Event"),
+            "startDate": iso_date(event.start_date, event.date_precision),
+            "endDate": iso_date(event.end_date, event.date_precision),
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": place(event.city, event.country),
+            "attendee": [{"@type": "Organization", "name": org.name} for org in event.organisations.all()],
+            "subjectOf": sources(event),
+        }
+    )
+
+
+def agreement_data(agreement, url):
+    return compact(
+        {
+            **common(agreement, url, "Legislation"),
+            "legislationType": str(agreement.get_kind_display()),
+            "legislationDate": iso_date(agreement.adopted_on, agreement.adopted_precision),
+            "legislationLegalForce": LEGAL_FORCE.get(agreement.status),
+            "legislationJurisdiction": place(agreement.city, agreement.country),
+            "sameAs": agreement.text_url,
+            "dateModified": agreement.date_modified,
+            "isBasedOn": sources(agreement),
+        }
+    )
+
+
+def mission_data(mission, url):
+    return compact(
+        {
+            **common(mission, url, "GovernmentOrganization"),
+            "address": (place(mission.city, mission.country) or {}).get("address"),
+            "foundingDate": iso_date(mission.opened_on, mission.opened_precision),
+            "dissolutionDate": iso_date(mission.closed_on, mission.closed_precision),
+            "parentOrganization": GOVERNMENT_OF_CANADA,
+            "sameAs": mission.website,
+            "subjectOf": sources(mission),
+        }
+    )
+
+
+def program_data(program, url):
+    amount = None
+    if program.amount is not None:
+        value = int(program.amount) if program.amount == program.amount.to_integral() else float(program.amount)
+        amount = {"@type": "MonetaryAmount", "currency": program.currency, "value": value}
+    return compact(
+        {
+            **common(program, url, "MonetaryGrant"),
+            "amount": amount,
+            "funder": GOVERNMENT_OF_CANADA,
+            "sponsor": [{"@type": "Organization", "name": org.name} for org in program.organisations.all()],
+            "subjectOf": sources(program),
+        }
+    )
+
+
+BUILDERS = {Event: event_data, Agreement: agreement_data, Mission: mission_data, AssistanceProgram: program_data}
+
+
+def structured_data(record, url):
+    """The record's schema.org description, as a dict; `url` is its permanent address."""
+    return BUILDERS[type(record)](record, url)
