@@ -43,3 +43,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include((public_patterns, "relations"))),
 ]
+
+# A database that cannot be reached answers 503, also when a middleware hit it (relations.resilience).
+handler500 = "relations.resilience.server_error"
