@@ -7,8 +7,9 @@ What it holds is `BACKUP_LABELS`: the reference data, the records, their citatio
 mission and history (this app), the staff's accounts and groups with their permissions, and the
 admin's log. Primary keys are kept (the history refers to records by id); content types and
 permissions, which `migrate` creates with ids of its own, are referred to by natural key. Sessions
-and sign-in lockouts are not kept. XML rather than JSON because Django's JSON
-encoder cuts times to the millisecond, and a restored record must be identical. `manage.py restore FILE` loads it back (see there).
+and sign-in lockouts are not kept. XML rather than JSON because Django's JSON encoder cuts times
+to the millisecond, and a restored record must be identical. `manage.py restore FILE` loads it
+back (see there).
 """
 
 import gzip
