@@ -7,8 +7,9 @@ from itertools import groupby
 
 from django import forms
 from django.contrib.auth import get_permission_codename
-from django.db.models import Count, F, Prefetch, Q
-from django.db.models.functions import ExtractYear
+from django.db import connection
+from django.db.models import CharField, Count, DateField, F, IntegerField, Prefetch, Q, Value
+from django.db.models.functions import Cast, ExtractYear
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -87,11 +88,28 @@ REFERENCE_FILTERS = {
 
 # Each content type's date, as the timeline and the home page's decades place it.
 DATE_FIELDS = {Event: "start_date", Agreement: "adopted_on", Mission: "opened_on", AssistanceProgram: "start_year"}
+# What a timeline entry shows of each type, as the columns of the combined timeline query (one
+# type each, shared by the four types: see timeline_rows) and the field each holds.
+TIMELINE_COLUMNS = {
+    "t_title": CharField(),
+    "t_slug": CharField(),
+    "t_date": DateField(),
+    "t_end_date": DateField(),
+    "t_precision": CharField(),
+    "t_start_year": IntegerField(),
+    "t_end_year": IntegerField(),
+}
 TIMELINE_FIELDS = {
-    Event: ["title", "slug", "start_date", "end_date", "date_precision"],
-    Agreement: ["title", "slug", "adopted_on", "adopted_precision"],
-    Mission: ["title", "slug", "opened_on", "opened_precision"],
-    AssistanceProgram: ["title", "slug", "start_year", "end_year"],
+    Event: {
+        "t_title": "title",
+        "t_slug": "slug",
+        "t_date": "start_date",
+        "t_end_date": "end_date",
+        "t_precision": "date_precision",
+    },
+    Agreement: {"t_title": "title", "t_slug": "slug", "t_date": "adopted_on", "t_precision": "adopted_precision"},
+    Mission: {"t_title": "title", "t_slug": "slug", "t_date": "opened_on", "t_precision": "opened_precision"},
+    AssistanceProgram: {"t_title": "title", "t_slug": "slug", "t_start_year": "start_year", "t_end_year": "end_year"},
 }
 FIRST_YEAR = 1977  # Canada became a dialogue partner of ASEAN.
 
@@ -271,40 +289,88 @@ class TimelineForm(forms.Form):
     )
 
 
+# Entries on a page of the timeline.
+TIMELINE_PAGE_SIZE = 100
+
+
+def timeline_rows(model, data):
+    """One content type's part of the timeline: its dated, listed records that the filters keep,
+    as rows of the columns every type shares (its own date columns under common names), ordered by
+    date. None if the filters leave the type out."""
+    if model._meta.model_name not in set(data.get("type") or [m._meta.model_name for m in CONTENT_MODELS]):
+        return None
+    if (data.get("track") and model is not Event) or (data.get("pillar") and model is Mission):
+        return None
+    field = DATE_FIELDS[model]
+    records = model.objects.listed().filter(**{f"{field}__isnull": False})
+    if data.get("track"):
+        records = records.filter(track__in=data["track"])
+    if data.get("pillar"):
+        records = records.filter(pk__in=model.objects.filter(pillars__in=data["pillar"]).values("pk"))
+    if model is AssistanceProgram:
+        if data.get("year_from"):
+            records = records.filter(start_year__gte=data["year_from"])
+        if data.get("year_to"):
+            records = records.filter(start_year__lte=data["year_to"])
+    else:
+        if data.get("year_from"):
+            records = records.filter(**{f"{field}__gte": datetime.date(data["year_from"], 1, 1)})
+        if data.get("year_to"):
+            records = records.filter(**{f"{field}__lte": datetime.date(data["year_to"], 12, 31)})
+    # Every column an annotation, named and typed alike in each type, so that the four combine.
+    columns = {"t_type": Value(model._meta.model_name), "t_pk": F("pk")}
+    for column, output_field in TIMELINE_COLUMNS.items():
+        name = TIMELINE_FIELDS[model].get(column)
+        # A typed NULL: PostgreSQL cannot combine an untyped one with another type's column.
+        columns[column] = F(name) if name else Cast(Value(None), output_field=output_field)
+    columns["t_year"] = Cast(F(field) if model is AssistanceProgram else ExtractYear(field), IntegerField())
+    return records.annotate(**columns).values(*columns).order_by()
+
+
+# How each type's rows are ordered: as the whole timeline is, so that its first rows are the
+# ones the page needs (served by the type's date index).
+TIMELINE_ORDER = {
+    Event: ["start_date", "title", "pk"],
+    Agreement: ["adopted_on", "title", "pk"],
+    Mission: ["opened_on", "title", "pk"],
+    AssistanceProgram: ["start_year", "title", "pk"],
+}
+
+
+def timeline_entry(row):
+    """A timeline row as an entry: an unsaved record (enough for its date, title and address)."""
+    model = next(model for model in CONTENT_MODELS if model._meta.model_name == row["t_type"])
+    record = model(pk=row["t_pk"], **{name: row[column] for column, name in TIMELINE_FIELDS[model].items()})
+    return {"record": record, "type": model._meta.verbose_name, "year": row["t_year"]}
+
+
 def timeline(request):
-    """All four content types together in date order, grouped by decade or year: 4 queries."""
+    """All four content types together in date order, grouped by decade or year, a page at a time.
+
+    One query a page, whatever the number of records: each type's first rows in date order (from
+    its date index), combined and ordered; one more row than the page shows says whether there is
+    a next page, instead of counting every record.
+    """
     form = TimelineForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    types = set(data.get("type") or [model._meta.model_name for model in CONTENT_MODELS])
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        number = 1
+    offset = (number - 1) * TIMELINE_PAGE_SIZE
+    parts = [rows for model in CONTENT_MODELS if (rows := timeline_rows(model, data)) is not None]
     entries = []
-    for model in CONTENT_MODELS:
-        if model._meta.model_name not in types:
-            continue
-        if data.get("track") and model is not Event:
-            continue
-        if data.get("pillar") and model is Mission:
-            continue
-        field = DATE_FIELDS[model]
-        records = model.objects.listed().filter(**{f"{field}__isnull": False}).only(*TIMELINE_FIELDS[model])
-        if data.get("track"):
-            records = records.filter(track__in=data["track"])
-        if data.get("pillar"):
-            records = records.filter(pk__in=model.objects.filter(pillars__in=data["pillar"]).values("pk"))
-        if model is AssistanceProgram:
-            if data.get("year_from"):
-                records = records.filter(start_year__gte=data["year_from"])
-            if data.get("year_to"):
-                records = records.filter(start_year__lte=data["year_to"])
-        else:
-            if data.get("year_from"):
-                records = records.filter(**{f"{field}__gte": datetime.date(data["year_from"], 1, 1)})
-            if data.get("year_to"):
-                records = records.filter(**{f"{field}__lte": datetime.date(data["year_to"], 12, 31)})
-        entries.extend(
-            {"record": record, "type": model._meta.verbose_name, "year": record_year(record)} for record in records
-        )
-    # By year, then by the date within it (a program, known to the year, comes first in its year).
-    entries.sort(key=lambda entry: (entry["year"], str(getattr(entry["record"], DATE_FIELDS[type(entry["record"])]))))
+    if parts:
+        if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+            # No type can place more rows on this page than its first offset + page size + 1.
+            parts = [rows.order_by(*TIMELINE_ORDER[rows.model])[: offset + TIMELINE_PAGE_SIZE + 1] for rows in parts]
+        combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        # By year, then by date within it (a program, known to the year, comes first in its year).
+        order = ["t_year", F("t_date").asc(nulls_first=True), "t_title", "t_type", "t_pk"]
+        rows = list(combined.order_by(*order)[offset : offset + TIMELINE_PAGE_SIZE + 1])
+        entries = [timeline_entry(row) for row in rows]
+    has_next = len(entries) > TIMELINE_PAGE_SIZE
+    entries = entries[:TIMELINE_PAGE_SIZE]
     by_year = data.get("group") == "year"
 
     def group_key(entry):
@@ -314,7 +380,14 @@ def timeline(request):
         {"key": key, "label": str(key) if by_year else f"{key}s", "entries": list(items)}
         for key, items in groupby(entries, key=group_key)
     ]
-    return render(request, "relations/timeline.html", {"form": form, "groups": groups, "count": len(entries)})
+    page = {
+        "number": number,
+        "first": offset + 1,
+        "last": offset + len(entries),
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if has_next else None,
+    }
+    return render(request, "relations/timeline.html", {"form": form, "groups": groups, "page": page})
 
 
 def country_list(request):

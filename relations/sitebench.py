@@ -1,0 +1,240 @@
+"""The public site's benchmark (`manage.py benchmark site`): synthetic records and the pages measured.
+
+`fill()` grows a database to a number of events, with agreements, missions and programs in
+proportion (a tenth, a hundredth, a twentieth), each with its links, a citation and a history
+entry, in bulk. `PAGES` is the one list of what is measured: every public page type, lists
+unfiltered, filtered and on their last page.
+"""
+
+import datetime
+
+from django.db import connection
+from django.urls import reverse
+
+from .models import (
+    CONTENT_MODELS,
+    Agreement,
+    AssistanceProgram,
+    Citation,
+    Country,
+    Event,
+    Mission,
+    Organisation,
+    Pillar,
+    PublicationStatus,
+    Source,
+    Track,
+)
+from .resources import batched
+
+COUNTRIES = {
+    "BN": 1984,
+    "KH": 1999,
+    "CA": None,
+    "ID": 1967,
+    "LA": 1997,
+    "MY": 1967,
+    "MM": 1997,
+    "PH": 1967,
+    "SG": 1967,
+    "TH": 1967,
+    "TL": 2025,
+    "VN": 1995,
+}
+PILLARS = ["economic", "political-security", "socio-cultural"]
+TOPICS = [
+    "trade",
+    "security",
+    "education",
+    "health",
+    "energy",
+    "environment",
+    "investment",
+    "disaster",
+    "scholarship",
+    "fisheries",
+    "transport",
+    "culture",
+]
+BODY = (
+    "The meeting reviewed cooperation under the work plan and agreed on next steps. Delegations from the "
+    "member states and Canada exchanged views on regional developments and on projects under way. "
+)
+
+#: Each content type's share of the number of events.
+PROPORTIONS = {Event: 1, Agreement: 10, Mission: 100, AssistanceProgram: 20}
+BATCH = 2000
+FIRST_DAY = datetime.date(1977, 1, 1)
+DAYS = (datetime.date(2026, 1, 1) - FIRST_DAY).days
+
+
+def counts_for(events):
+    return {model: max(events // share, 1) for model, share in PROPORTIONS.items()}
+
+
+def reference_data():
+    Country.objects.bulk_create(
+        Country(code=code, name=f"Country {code}", asean_member_since=year) for code, year in COUNTRIES.items()
+    )
+    Track.objects.bulk_create(Track(number=n, name=f"Track {n}") for n in range(1, 10))
+    Pillar.objects.bulk_create(Pillar(slug=slug, name=slug) for slug in PILLARS)
+    Organisation.objects.bulk_create(
+        Organisation(slug=f"organisation-{n}", name=f"Organisation {n}") for n in range(50)
+    )
+    Source.objects.bulk_create(
+        Source(slug=f"source-{n}", title=f"Source {n}", author="Global Affairs Canada", language="en") for n in range(2)
+    )
+
+
+def status(n):
+    if n % 10 == 9:
+        return PublicationStatus.DRAFT
+    if n % 50 == 1:
+        return PublicationStatus.ARCHIVED
+    return PublicationStatus.PUBLISHED
+
+
+def common(model, n):
+    topic = TOPICS[n % len(TOPICS)]
+    other = TOPICS[(n // len(TOPICS)) % len(TOPICS)]
+    name = model._meta.model_name
+    return {
+        "slug": f"{name}-{n}",
+        "title": f"{topic.capitalize()} {name} number {n}",
+        "summary": f"A synthetic {name} on {topic} and {other}, for the benchmark.",
+        "body": BODY * 3,
+        "publication_status": status(n),
+    }
+
+
+def day(n):
+    return FIRST_DAY + datetime.timedelta(days=n * 7919 % DAYS)
+
+
+def build(model, n, refs):
+    country = refs["countries"][n % len(refs["countries"])]
+    if model is Event:
+        start = day(n)
+        return Event(
+            **common(model, n),
+            kind=Event.Kind.values[n % len(Event.Kind.values)],
+            start_date=start,
+            end_date=start + datetime.timedelta(days=n % 3) if n % 2 else None,
+            city="Jakarta",
+            country=country,
+            track=refs["tracks"][n % len(refs["tracks"])],
+        )
+    if model is Agreement:
+        return Agreement(
+            **common(model, n),
+            kind=Agreement.Kind.values[n % len(Agreement.Kind.values)],
+            status=Agreement.Status.IN_FORCE,
+            adopted_on=day(n),
+            country=country,
+        )
+    if model is Mission:
+        return Mission(**common(model, n), kind=Mission.Kind.EMBASSY, city="Jakarta", country=country, opened_on=day(n))
+    year = day(n).year
+    return AssistanceProgram(
+        **common(model, n),
+        amount=1000 * (n % 5000 + 1),
+        currency="CAD",
+        start_year=year,
+        end_year=min(year + n % 6, 2030),
+        sector=AssistanceProgram.Sector.values[n % len(AssistanceProgram.Sector.values)],
+        status=AssistanceProgram.Status.ONGOING,
+    )
+
+
+# Each content type's many-to-many links in the synthetic data: (field, reference list, how many).
+LINKS = {
+    Event: [("pillars", "pillars", 1), ("organisations", "organisations", 1)],
+    Agreement: [("party_countries", "countries", 2), ("pillars", "pillars", 1)],
+    Mission: [("accredited_countries", "countries", 2)],
+    AssistanceProgram: [
+        ("countries", "countries", 2),
+        ("pillars", "pillars", 1),
+        ("organisations", "organisations", 1),
+    ],
+}
+
+
+def fill(events):
+    """Grow the database to `events` events and the other types in proportion."""
+    refs = {
+        "countries": list(Country.objects.order_by("code")),
+        "tracks": list(Track.objects.all()),
+        "pillars": list(Pillar.objects.all()),
+        "organisations": list(Organisation.objects.all()),
+        "sources": list(Source.objects.all()),
+    }
+    for model, target in counts_for(events).items():
+        start = model.objects.count()
+        for chunk in batched(range(start, target), BATCH):
+            records = model.objects.bulk_create([build(model, n, refs) for n in chunk])
+            model.history.bulk_history_create(records, default_change_reason="Benchmark")
+            for field, ref, count in LINKS[model]:
+                m2m = model._meta.get_field(field)
+                through = m2m.remote_field.through
+                source, target_field = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+                choices = refs[ref]
+                through.objects.bulk_create(
+                    through(**{source: record.pk, target_field: choices[(n + k * 5) % len(choices)].pk})
+                    for n, record in zip(chunk, records, strict=True)
+                    for k in range(count)
+                )
+            Citation.objects.bulk_create(
+                Citation(
+                    **{model._meta.model_name: record},
+                    source=refs["sources"][n % 2],
+                    locator=f"Section {n}",
+                    quote="A verbatim passage.",
+                )
+                for n, record in zip(chunk, records, strict=True)
+            )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")  # as autovacuum would have done on a live database
+
+
+def sample(model, events):
+    """A published record in the middle of its table."""
+    middle = counts_for(events)[model] // 2
+    return (
+        model.objects.listed()
+        .filter(slug__startswith=f"{model._meta.model_name}-")
+        .order_by("pk")[middle // 2 : middle // 2 + 1]
+        .get()
+    )
+
+
+# The list filters the benchmark applies: a typical combination for each content type.
+FILTERS = {
+    Event: "country=ID&country=PH&pillar=economic&year_from=2000",
+    Agreement: "country=ID&pillar=economic&kind=agreement",
+    Mission: "country=TH&kind=embassy",
+    AssistanceProgram: "country=VN&sector=education&year_from=2000",
+}
+SEARCH_WORDS = "trade"
+
+
+def pages(events):
+    """The pages measured, as (label, URL): the one list, kept here."""
+    result = [("home", reverse("relations:home"))]
+    for model in CONTENT_MODELS:
+        name = model._meta.model_name
+        url = reverse(f"relations:{name}-list")
+        result += [
+            (f"{name} list", url),
+            (f"{name} list, filtered", f"{url}?{FILTERS[model]}"),
+            (f"{name} list, last page", f"{url}?page=last"),
+        ]
+    result += [
+        (f"{model._meta.model_name} detail", sample(model, events).get_absolute_url()) for model in CONTENT_MODELS
+    ]
+    result += [
+        ("search", f"{reverse('relations:search')}?q={SEARCH_WORDS}"),
+        ("timeline", reverse("relations:timeline")),
+        ("country", reverse("relations:country-detail", kwargs={"code": "id"})),
+    ]
+    return result
