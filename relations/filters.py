@@ -1,9 +1,9 @@
 """The public list pages' filters, one FilterSet per content type.
 
 Every filter reads its value from the querystring, so any filtered view of a list is a URL that
-can be bookmarked and shared. Multi-valued filters on relations filter through a `pk__in`
-subquery rather than a join, so a record matching several chosen values is listed once without
-DISTINCT, and the paginator's COUNT stays a plain one.
+can be bookmarked and shared. Multi-valued filters on many-to-many relations filter through a
+`pk__in` subquery rather than a join, so a record matching several chosen values is listed once
+without DISTINCT, and the paginator's COUNT stays a plain one.
 """
 
 import datetime
@@ -28,13 +28,33 @@ def countries():
 
 
 def matching(queryset, lookups, values):
-    """Records whose relation named by any of `lookups` is one of `values`, without duplicates."""
+    """Records whose relation named by any of `lookups` is one of `values`, without duplicates.
+
+    A lookup along foreign keys only (an event's country) is a plain condition on the table, which
+    its index serves; one through a many-to-many or reverse relation (a pillar, a source) goes
+    through a `pk__in` subquery, so a record matching several values is still listed once.
+    """
     if not values:
         return queryset
-    condition = Q()
+    model = queryset.model
+    direct, related = Q(), Q()
     for lookup in lookups:
-        condition |= Q(**{f"{lookup}__in": values})
-    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+        if is_multi_valued(model, lookup):
+            related |= Q(**{f"{lookup}__in": values})
+        else:
+            direct |= Q(**{f"{lookup}__in": values})
+    condition = direct | Q(pk__in=model.objects.filter(related).values("pk")) if related else direct
+    return queryset.filter(condition)
+
+
+def is_multi_valued(model, lookup):
+    """Whether a lookup path (`country`, `citations__source`) can match a record more than once."""
+    for name in lookup.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+    return False
 
 
 class RelatedFilter(django_filters.ModelMultipleChoiceFilter):

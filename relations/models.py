@@ -395,6 +395,15 @@ class RecordQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
+def listed_index(name, *ordering):
+    """An index of the listed records only, in their list order, with the id: public lists page
+    through it (ids first, see relations.views.DeferredJoinPaginator), and counts and the home
+    page's decades read it without touching the table."""
+    return models.Index(
+        fields=[*ordering, "id"], condition=Q(publication_status=PublicationStatus.PUBLISHED), name=f"{name}_listed_idx"
+    )
+
+
 def workflow_permissions(model_name, verbose_name_plural):
     """The permissions a content type adds to Django's add/change/delete/view (see setup_roles)."""
     return [(f"publish_{model_name}", f"Can publish, archive and unpublish {verbose_name_plural}")]
@@ -532,6 +541,7 @@ class Agreement(Record):
         permissions = workflow_permissions("agreement", "agreements")
         indexes = [
             models.Index(fields=["-adopted_on", "title"], name="agreement_order_idx"),
+            listed_index("agreement", "-adopted_on", "title"),
             models.Index(fields=["kind"], name="agreement_kind_idx"),
             models.Index(fields=["status"], name="agreement_status_idx"),
         ]
@@ -605,6 +615,7 @@ class Event(Record):
         permissions = workflow_permissions("event", "events")
         indexes = [
             models.Index(fields=["-start_date", "title"], name="event_order_idx"),
+            listed_index("event", "-start_date", "title"),
             models.Index(fields=["kind"], name="event_kind_idx"),
         ]
         constraints = [not_before("end_date", "start_date", "event_end_not_before_start")]
@@ -656,6 +667,7 @@ class Mission(Record):
         permissions = workflow_permissions("mission", "missions")
         indexes = [
             models.Index(fields=["title"], name="mission_title_idx"),
+            listed_index("mission", "title"),
             models.Index(fields=["opened_on"], name="mission_opened_idx"),
             models.Index(fields=["kind"], name="mission_kind_idx"),
         ]
@@ -811,6 +823,7 @@ class AssistanceProgram(Record):
         permissions = workflow_permissions("assistanceprogram", "assistance programs")
         indexes = [
             models.Index(fields=["-start_year", "title"], name="program_order_idx"),
+            listed_index("program", "-start_year", "title"),
             models.Index(fields=["end_year"], name="program_end_year_idx"),
             models.Index(fields=["sector"], name="program_sector_idx"),
             models.Index(fields=["status"], name="program_status_idx"),

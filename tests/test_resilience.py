@@ -26,10 +26,10 @@ def test_a_view_that_loses_the_database_answers_503_and_the_next_request_works(c
     settings.DEBUG = True  # not even then a stack trace
     EventFactory(title="Still here")
 
-    def unreachable():
+    def unreachable(*args):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(views, "decades", unreachable)
+    monkeypatch.setattr(views, "home_counts", unreachable)
     assert_clean_503(client.get(reverse("relations:home")))
     monkeypatch.undo()
     assert client.get(reverse("relations:home")).status_code == 200
