@@ -37,14 +37,29 @@ def matching(queryset, lookups, values):
     if not values:
         return queryset
     model = queryset.model
-    direct, related = Q(), Q()
+    condition = Q()
     for lookup in lookups:
         if is_multi_valued(model, lookup):
-            related |= Q(**{f"{lookup}__in": values})
+            condition |= Q(pk__in=linked_ids(model, lookup, values))
         else:
-            direct |= Q(**{f"{lookup}__in": values})
-    condition = direct | Q(pk__in=model.objects.filter(related).values("pk")) if related else direct
+            condition |= Q(**{f"{lookup}__in": values})
     return queryset.filter(condition)
+
+
+def linked_ids(model, lookup, values):
+    """The ids of the `model` records linked to one of `values` through a multi-valued `lookup`,
+    read from the link table itself (a many-to-many's, or the related model's for a reverse
+    foreign key) rather than from a join back to the records' own, wide table."""
+    first, _, rest = lookup.partition("__")
+    field = model._meta.get_field(first)
+    if field.many_to_many and not field.auto_created:  # a forward many-to-many: its link table
+        links = field.remote_field.through._default_manager
+        target = "__".join(filter(None, [field.m2m_reverse_field_name(), rest]))
+        return links.filter(**{f"{target}__in": values}).values(field.m2m_field_name())
+    if field.one_to_many:  # a reverse foreign key (a record's citations)
+        target = "__".join(filter(None, [rest])) or "pk"
+        return field.related_model._default_manager.filter(**{f"{target}__in": values}).values(field.field.name)
+    return model._default_manager.filter(**{f"{lookup}__in": values}).values("pk")
 
 
 def is_multi_valued(model, lookup):

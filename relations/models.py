@@ -369,6 +369,14 @@ class RecordQuerySet(models.QuerySet):
         )
         return self.annotate(last_published_change=Subquery(last))
 
+    def ranked(self, text):
+        """Best match for the words in `text` first (on PostgreSQL; elsewhere the model's order),
+        without filtering: for records already known to match (see views.search)."""
+        if connection.vendor != "postgresql" or not (text or "").strip():
+            return self
+        query = SearchQuery(text.strip(), config=SEARCH_CONFIG, search_type="websearch")
+        return self.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", *self.model._meta.ordering)
+
     def search(self, text):
         """The records matching the words in `text`, best match first.
 
@@ -382,11 +390,7 @@ class RecordQuerySet(models.QuerySet):
             return self
         if connection.vendor == "postgresql":
             query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-            return (
-                self.filter(search_vector=query)
-                .annotate(rank=SearchRank(F("search_vector"), query))
-                .order_by("-rank", *self.model._meta.ordering)
-            )
+            return self.filter(search_vector=query).ranked(text)
         condition = Q()
         for word in text.split():
             word = word.strip('"')
@@ -395,12 +399,16 @@ class RecordQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-def listed_index(name, *ordering):
-    """An index of the listed records only, in their list order, with the id: public lists page
-    through it (ids first, see relations.views.DeferredJoinPaginator), and counts and the home
-    page's decades read it without touching the table."""
+def listed_index(name, ordering, include):
+    """An index of the listed records only, in their list order, with the id and the columns the
+    list filters test: public lists page through it (ids first, see
+    relations.views.DeferredJoinPaginator), and counts, filtered or not, and the home page's
+    decades read it without touching the table (on PostgreSQL; elsewhere `include` is ignored)."""
     return models.Index(
-        fields=[*ordering, "id"], condition=Q(publication_status=PublicationStatus.PUBLISHED), name=f"{name}_listed_idx"
+        fields=[*ordering, "id"],
+        include=include,
+        condition=Q(publication_status=PublicationStatus.PUBLISHED),
+        name=f"{name}_listed_idx",
     )
 
 
@@ -541,7 +549,7 @@ class Agreement(Record):
         permissions = workflow_permissions("agreement", "agreements")
         indexes = [
             models.Index(fields=["-adopted_on", "title"], name="agreement_order_idx"),
-            listed_index("agreement", "-adopted_on", "title"),
+            listed_index("agreement", ["-adopted_on", "title"], ["country", "kind", "status"]),
             models.Index(fields=["kind"], name="agreement_kind_idx"),
             models.Index(fields=["status"], name="agreement_status_idx"),
         ]
@@ -615,7 +623,7 @@ class Event(Record):
         permissions = workflow_permissions("event", "events")
         indexes = [
             models.Index(fields=["-start_date", "title"], name="event_order_idx"),
-            listed_index("event", "-start_date", "title"),
+            listed_index("event", ["-start_date", "title"], ["country", "track", "kind"]),
             models.Index(fields=["kind"], name="event_kind_idx"),
         ]
         constraints = [not_before("end_date", "start_date", "event_end_not_before_start")]
@@ -667,7 +675,7 @@ class Mission(Record):
         permissions = workflow_permissions("mission", "missions")
         indexes = [
             models.Index(fields=["title"], name="mission_title_idx"),
-            listed_index("mission", "title"),
+            listed_index("mission", ["title"], ["country", "kind", "opened_on", "closed_on"]),
             models.Index(fields=["opened_on"], name="mission_opened_idx"),
             models.Index(fields=["kind"], name="mission_kind_idx"),
         ]
@@ -823,7 +831,7 @@ class AssistanceProgram(Record):
         permissions = workflow_permissions("assistanceprogram", "assistance programs")
         indexes = [
             models.Index(fields=["-start_year", "title"], name="program_order_idx"),
-            listed_index("program", "-start_year", "title"),
+            listed_index("program", ["-start_year", "title"], ["end_year", "sector", "status"]),
             models.Index(fields=["end_year"], name="program_end_year_idx"),
             models.Index(fields=["sector"], name="program_sector_idx"),
             models.Index(fields=["status"], name="program_status_idx"),
