@@ -54,4 +54,5 @@ def test_site_benchmark_measures_every_page_at_each_size_with_the_same_query_cou
         pages += [f"{name} list", f"{name} list, filtered", f"{name} list, last page", f"{name} detail"]
     assert sorted(counts[0]) == sorted(pages)
     assert counts[0] == counts[1]
+    assert all(count > 0 for count in counts[0].values())
     assert "Query counts are the same at every size." in output
