@@ -211,12 +211,13 @@ def sample(model, events):
     )
 
 
-# The list filters the benchmark applies: a typical combination for each content type.
+# The list filters the benchmark applies: a typical combination for each content type, chosen so
+# that each matches some records at every size from 1,000 events (an empty page needs a query less).
 FILTERS = {
     Event: "country=ID&country=PH&pillar=economic&year_from=2000",
-    Agreement: "country=ID&pillar=economic&kind=agreement",
-    Mission: "country=TH&kind=embassy",
-    AssistanceProgram: "country=VN&sector=education&year_from=2000",
+    Agreement: "country=ID&kind=agreement",
+    Mission: "country=ID&kind=embassy",
+    AssistanceProgram: "country=VN&sector=education",
 }
 SEARCH_WORDS = "trade"
 
