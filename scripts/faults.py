@@ -21,6 +21,7 @@ import collections
 import http.client
 import os
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +30,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = int(os.environ.get("PORT", "8766"))
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = int(os.environ.get("PORT") or free_port())
 BATCH = 5
 
 ENVIRONMENT = {

@@ -8,12 +8,12 @@
 #   DATABASE_URL=postgres://relations:…@127.0.0.1:5432/<a benchmark database> scripts/load.sh [seconds] [connections]
 #
 # The database is one `manage.py benchmark site --sizes 100000 --keep --database-name <name>` left
-# filled. Environment: WORKERS (gunicorn workers, default 2: one per core), PORT (default 8765).
+# filled. Environment: WORKERS (gunicorn workers, default 2: one per core), PORT (default: a free one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-20}
 CONNECTIONS=${2:-16}
-PORT=${PORT:-8765}
+PORT=${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 WORKERS=${WORKERS:-2}
 : "${DATABASE_URL:?Set DATABASE_URL to a filled benchmark database}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -32,6 +32,7 @@ STATIC=$($PY manage.py shell -c "from django.templatetags.static import static; 
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/robots.txt" && break; sleep 0.2; done
+kill -0 $SERVER 2>/dev/null || { echo "gunicorn did not start:" >&2; cat "$WORK/gunicorn.log" >&2; exit 1; }
 
 BASE="http://127.0.0.1:$PORT"
 # Warm each worker's cache with the detail page, and check what each URL answers.
