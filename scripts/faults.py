@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -227,7 +229,7 @@ def main():
         )
     errors = [moment - start for moment, _kind, status in readers.log if status != 200]
     body = readers.bodies.get(503, b"").decode()
-    clean = "temporarily unavailable" in body and "Traceback" not in body
+    clean = 503 not in readers.bodies or ("temporarily unavailable" in body and "Traceback" not in body)
     if errors:
         print(
             f"\nErrors from {min(errors):.1f} s to {max(errors):.1f} s; back to all 200s "

@@ -126,7 +126,9 @@ class Command(BaseCommand):
             "--database-name", help="The throwaway database's name (default: benchmark_ and the configured one's)."
         )
         parser.add_argument(
-            "--keep", action="store_true", help="Keep the database afterwards (e.g. to run scripts/load.sh on it)."
+            "--keep",
+            action="store_true",
+            help="Keep the database afterwards (e.g. for scripts/load.sh), and use it again if it is there already.",
         )
 
     def handle(self, *args, section, rows, skip_stock, sizes, repeat, database_name, keep, **options):
@@ -140,7 +142,9 @@ class Command(BaseCommand):
                 raise CommandError("The benchmark's database must not be the configured one: it is dropped first.")
             connection.settings_dict["TEST"]["NAME"] = name
         self.stdout.write(f"Database: {connection.vendor}; creating a throwaway database for the run…")
-        old_config = setup_databases(verbosity=0, interactive=False, keepdb=False, serialized_aliases=[])
+        # With --keep, a database kept by an earlier run is used again (the site section only adds
+        # the records it lacks); without, it is created afresh and dropped afterwards.
+        old_config = setup_databases(verbosity=0, interactive=False, keepdb=keep, serialized_aliases=[])
         try:
             for number, name in enumerate(SECTIONS if section == "all" else [section]):
                 if number:  # each section starts from an empty database
