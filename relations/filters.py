@@ -1,9 +1,9 @@
 """The public list pages' filters, one FilterSet per content type.
 
 Every filter reads its value from the querystring, so any filtered view of a list is a URL that
-can be bookmarked and shared. Multi-valued filters on relations filter through a `pk__in`
-subquery rather than a join, so a record matching several chosen values is listed once without
-DISTINCT, and the paginator's COUNT stays a plain one.
+can be bookmarked and shared. Multi-valued filters on many-to-many relations filter through a
+`pk__in` subquery rather than a join, so a record matching several chosen values is listed once
+without DISTINCT, and the paginator's COUNT stays a plain one.
 """
 
 import datetime
@@ -46,13 +46,48 @@ def by_name(model):
 
 
 def matching(queryset, lookups, values):
-    """Records whose relation named by any of `lookups` is one of `values`, without duplicates."""
+    """Records whose relation named by any of `lookups` is one of `values`, without duplicates.
+
+    A lookup along foreign keys only (an event's country) is a plain condition on the table, which
+    its index serves; one through a many-to-many or reverse relation (a pillar, a source) goes
+    through a `pk__in` subquery, so a record matching several values is still listed once.
+    """
     if not values:
         return queryset
+    model = queryset.model
     condition = Q()
     for lookup in lookups:
-        condition |= Q(**{f"{lookup}__in": values})
-    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+        if is_multi_valued(model, lookup):
+            condition |= Q(pk__in=linked_ids(model, lookup, values))
+        else:
+            condition |= Q(**{f"{lookup}__in": values})
+    return queryset.filter(condition)
+
+
+def linked_ids(model, lookup, values):
+    """The ids of the `model` records linked to one of `values` through a multi-valued `lookup`,
+    read from the link table itself (a many-to-many's, or the related model's for a reverse
+    foreign key) rather than from a join back to the records' own, wide table."""
+    first, _, rest = lookup.partition("__")
+    field = model._meta.get_field(first)
+    if field.many_to_many and not field.auto_created:  # a forward many-to-many: its link table
+        links = field.remote_field.through._default_manager
+        target = "__".join(filter(None, [field.m2m_reverse_field_name(), rest]))
+        return links.filter(**{f"{target}__in": values}).values(field.m2m_field_name())
+    if field.one_to_many:  # a reverse foreign key (a record's citations)
+        target = "__".join(filter(None, [rest])) or "pk"
+        return field.related_model._default_manager.filter(**{f"{target}__in": values}).values(field.field.name)
+    return model._default_manager.filter(**{f"{lookup}__in": values}).values("pk")
+
+
+def is_multi_valued(model, lookup):
+    """Whether a lookup path (`country`, `citations__source`) can match a record more than once."""
+    for name in lookup.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+    return False
 
 
 # In the API's OpenAPI description: a repeatable parameter of natural keys (codes, slugs, numbers).

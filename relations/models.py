@@ -43,6 +43,12 @@ def localized(name, language=None):
     return f"{name}_{language or active_language()}"
 
 
+def localized_ordering(model):
+    """The model's ordering with its English columns read in the active language (a French list is
+    in the order of its French titles)."""
+    return [localized(field.removesuffix("_en")) if field.endswith("_en") else field for field in model._meta.ordering]
+
+
 def translated(field_class, verbose_name, **options):
     """One field per language, e.g. `title_en, title_fr = translated(models.CharField, _("title"), …)`.
 
@@ -468,6 +474,15 @@ class RecordQuerySet(models.QuerySet):
         )
         return self.annotate(last_published_change=Subquery(last))
 
+    def ranked(self, text):
+        """Best match for the words in `text` first (on PostgreSQL; elsewhere the model's order),
+        without filtering: for records already known to match (see views.search)."""
+        if connection.vendor != "postgresql" or not (text or "").strip():
+            return self
+        query = SearchQuery(text.strip(), config=SEARCH_CONFIGS[active_language()], search_type="websearch")
+        rank = SearchRank(F(localized("search_vector")), query)
+        return self.annotate(rank=rank).order_by("-rank", *self.model._meta.ordering)
+
     def search(self, text):
         """The records matching the words in `text`, best match first.
 
@@ -481,13 +496,8 @@ class RecordQuerySet(models.QuerySet):
         if not text:
             return self
         if connection.vendor == "postgresql":
-            vector = localized("search_vector")
             query = SearchQuery(text, config=SEARCH_CONFIGS[active_language()], search_type="websearch")
-            return (
-                self.filter(**{vector: query})
-                .annotate(rank=SearchRank(F(vector), query))
-                .order_by("-rank", *self.model._meta.ordering)
-            )
+            return self.filter(**{localized("search_vector"): query}).ranked(text)
         condition = Q()
         for word in text.split():
             word = word.strip('"')
@@ -503,6 +513,23 @@ class RecordManager(SlugManager.from_queryset(RecordQuerySet)):
     def get_queryset(self):
         # The search vectors serve the database's WHERE and ranking, never a page: not loaded.
         return super().get_queryset().defer("search_vector_en", "search_vector_fr")
+
+
+def listed_indexes(name, ordering, include):
+    """Indexes of the listed records only, in their list order in each language (a title in
+    `ordering` is that language's), with the id and the columns the list filters test: public lists
+    page through them (ids first, see relations.views.DeferredJoinPaginator), and counts, filtered
+    or not, and the home page's decades read them without touching the table (on PostgreSQL;
+    elsewhere `include` is ignored)."""
+    return [
+        models.Index(
+            fields=[*(f"{field}_{code}" if field.lstrip("-") == "title" else field for field in ordering), "id"],
+            include=include,
+            condition=Q(publication_status=PublicationStatus.PUBLISHED),
+            name=f"{name}_listed_{code}_idx",
+        )
+        for code in LANGUAGE_CODES
+    ]
 
 
 def workflow_permissions(model_name, verbose_name_plural):
@@ -679,6 +706,7 @@ class Agreement(Record):
         permissions = workflow_permissions("agreement", "agreements")
         indexes = [
             models.Index(fields=["-adopted_on", "title_en"], name="agreement_order_idx"),
+            *listed_indexes("agreement", ["-adopted_on", "title"], ["country", "kind", "status"]),
             models.Index(fields=["kind"], name="agreement_kind_idx"),
             models.Index(fields=["status"], name="agreement_status_idx"),
         ]
@@ -754,6 +782,7 @@ class Event(Record):
         permissions = workflow_permissions("event", "events")
         indexes = [
             models.Index(fields=["-start_date", "title_en"], name="event_order_idx"),
+            *listed_indexes("event", ["-start_date", "title"], ["country", "track", "kind"]),
             models.Index(fields=["kind"], name="event_kind_idx"),
         ]
         constraints = [not_before("end_date", "start_date", "event_end_not_before_start")]
@@ -809,6 +838,7 @@ class Mission(Record):
         permissions = workflow_permissions("mission", "missions")
         indexes = [
             models.Index(fields=["title_en"], name="mission_title_idx"),
+            *listed_indexes("mission", ["title"], ["country", "kind", "opened_on", "closed_on"]),
             models.Index(fields=["opened_on"], name="mission_opened_idx"),
             models.Index(fields=["kind"], name="mission_kind_idx"),
         ]
@@ -1004,6 +1034,7 @@ class AssistanceProgram(Record):
         permissions = workflow_permissions("assistanceprogram", "assistance programs")
         indexes = [
             models.Index(fields=["-start_year", "title_en"], name="program_order_idx"),
+            *listed_indexes("program", ["-start_year", "title"], ["end_year", "sector", "status"]),
             models.Index(fields=["end_year"], name="program_end_year_idx"),
             models.Index(fields=["sector"], name="program_sector_idx"),
             models.Index(fields=["status"], name="program_status_idx"),

@@ -47,6 +47,7 @@ from import_export.results import RowResult
 from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .cache import bump as drop_page_cache
 from .formats import ImportFileError, unneutralise
 from .models import (
     CITED_FIELDS,
@@ -857,6 +858,7 @@ class RelationsResource(resources.ModelResource):
         """Insert new records (one INSERT per batch), with a history entry each where the model
         keeps history."""
         model = self._meta.model
+        drop_page_cache()  # bulk_create sends no signal
         if self.keeps_history():
             bulk_create_with_history(
                 instances, model, batch_size=self._meta.batch_size, **self.history_kwargs(_("Imported"))
@@ -868,6 +870,7 @@ class RelationsResource(resources.ModelResource):
         """Update changed records (one UPDATE per batch), with a history entry each where the model
         keeps history."""
         model = self._meta.model
+        drop_page_cache()  # nor does bulk_update
         if self.keeps_history():
             bulk_update_with_history(
                 instances, model, fields, batch_size=UPDATE_BATCH_SIZE, **self.history_kwargs(_("Updated by import"))
@@ -884,6 +887,7 @@ class RelationsResource(resources.ModelResource):
     def replace_relations(self, column, items):
         """Set a many-to-many column of the given rows: delete their old links, insert the new."""
         through = column.through._default_manager
+        drop_page_cache()
         existing = [item.instance.pk for item in items if not item.new]
         for chunk in batched(existing, self._meta.batch_size):
             through.filter(**{f"{column.source_column}__in": chunk}).delete()

@@ -72,6 +72,10 @@ MIDDLEWARE = [
     # After sessions, before CommonMiddleware: reads the language from the URL and redirects "/".
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Anonymous public pages from the cache (relations.cache): after the session, locale (the
+    # language is part of the key) and common middleware, before everything that adds to a
+    # response it stores.
+    "relations.cache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -81,6 +85,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
+    # A view that cannot reach the database answers 503 (relations.resilience).
+    "relations.resilience.DatabaseUnavailableMiddleware",
 ]
 
 # django-axes checks every login attempt before the password is: it must come first.
@@ -108,7 +114,9 @@ TEMPLATES = [
     },
 ]
 
-# SQLite in the checkout unless DATABASE_URL names another database (postgres://…).
+# SQLite in the checkout unless DATABASE_URL names another database (postgres://…). Connections
+# are kept for DJANGO_CONN_MAX_AGE seconds and checked before reuse, so that after the database
+# restarts the next request reconnects by itself (relations.resilience).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -117,6 +125,26 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url):
+    """A CACHES entry from DJANGO_CACHE_URL: redis://… or rediss://… (Django's RedisCache, needs
+    `redis`), memcached://host:port (PyMemcacheCache, needs `pymemcache`); empty: local memory."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "relations"}
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "memcached":
+        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": rest}
+    raise ImproperlyConfigured(f"DJANGO_CACHE_URL must start with redis://, rediss:// or memcached://, not {url!r}.")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""))}
+# The public pages' cache (relations.cache): which cache, and the longest a page is kept, which is
+# the longest the public may see a page older than a change (0 turns the page cache off).
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -193,6 +221,9 @@ SILENCED_SYSTEM_CHECKS = [
     # domain (e.g. gc.ca) by its owner and binds every subdomain of it; this site, on a subdomain,
     # cannot make that commitment on its own. HSTS itself (a year, subdomains included) is on.
     "security.W021",
+    # models.W040: SQLite ignores an index's INCLUDE columns (the listed-records indexes,
+    # relations.models.listed_indexes); they are for PostgreSQL, where the lists run in production.
+    "models.W040",
 ]
 
 # Content-Security-Policy (django-csp 4): everything from this site, no inline script or style,

@@ -78,3 +78,6 @@ urlpatterns = [
     # redirected by LocaleMiddleware to the visitor's language (their cookie, then their browser's).
     *i18n_patterns(path("", include((public_patterns, "relations")))),
 ]
+
+# A database that cannot be reached answers 503, also when a middleware hit it (relations.resilience).
+handler500 = "relations.resilience.server_error"

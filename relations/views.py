@@ -8,8 +8,10 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
-from django.db.models import Count, F, Prefetch, Q
-from django.db.models.functions import ExtractYear
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import CharField, Count, DateField, F, IntegerField, Prefetch, Q, Value
+from django.db.models.functions import Cast, ExtractYear
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,7 +27,7 @@ from django_filters.views import FilterMixin
 
 from .citations import citation, citation_response
 from .downloads import download_response
-from .filters import FILTERSETS
+from .filters import FILTERSETS, matching
 from .ics import calendar_response
 from .models import (
     CONTENT_MODELS,
@@ -40,6 +42,7 @@ from .models import (
     Source,
     Track,
     localized,
+    localized_ordering,
 )
 from .structured_data import json_ld, structured_data
 
@@ -114,11 +117,28 @@ REFERENCE_FILTERS = {
 
 # Each content type's date, as the timeline and the home page's decades place it.
 DATE_FIELDS = {Event: "start_date", Agreement: "adopted_on", Mission: "opened_on", AssistanceProgram: "start_year"}
+# What a timeline entry shows of each type, as the columns of the combined timeline query (one
+# type each, shared by the four types: see timeline_rows) and the field each holds.
+TIMELINE_COLUMNS = {
+    "t_title": CharField(),
+    "t_slug": CharField(),
+    "t_date": DateField(),
+    "t_end_date": DateField(),
+    "t_precision": CharField(),
+    "t_start_year": IntegerField(),
+    "t_end_year": IntegerField(),
+}
 TIMELINE_FIELDS = {
-    Event: ["title_en", "title_fr", "slug", "start_date", "end_date", "date_precision"],
-    Agreement: ["title_en", "title_fr", "slug", "adopted_on", "adopted_precision"],
-    Mission: ["title_en", "title_fr", "slug", "opened_on", "opened_precision"],
-    AssistanceProgram: ["title_en", "title_fr", "slug", "start_year", "end_year"],
+    Event: {
+        "t_title": "title",
+        "t_slug": "slug",
+        "t_date": "start_date",
+        "t_end_date": "end_date",
+        "t_precision": "date_precision",
+    },
+    Agreement: {"t_title": "title", "t_slug": "slug", "t_date": "adopted_on", "t_precision": "adopted_precision"},
+    Mission: {"t_title": "title", "t_slug": "slug", "t_date": "opened_on", "t_precision": "opened_precision"},
+    AssistanceProgram: {"t_title": "title", "t_slug": "slug", "t_start_year": "start_year", "t_end_year": "end_year"},
 }
 FIRST_YEAR = 1977  # Canada became a dialogue partner of ASEAN.
 
@@ -143,9 +163,10 @@ def record_year(record):
 
 
 def home(request):
+    totals, decade_counts = home_counts()
     sections = []
     for model in CONTENT_MODELS:
-        count = model.objects.listed().count()
+        count = totals[model]
         name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
         sections.append({"name": name, "count": count, "url": list_url(model)})
     latest_events = Event.objects.listed().select_related("country")[:5]
@@ -153,38 +174,79 @@ def home(request):
     return render(
         request,
         "relations/home.html",
-        {"sections": sections, "latest_events": latest_events, "countries": countries, "decades": decades()},
+        {
+            "sections": sections,
+            "latest_events": latest_events,
+            "countries": countries,
+            "decades": decades(decade_counts),
+        },
     )
 
 
-def decades():
-    """Published records per decade from 1970 to today's, all four types together: 4 queries."""
-    counts = {}
+# The home page's decades start with ASEAN's (1967); earlier records, if any, count in it.
+FIRST_DECADE = 1960
+
+
+def decade_range(first=FIRST_DECADE):
+    this_decade = datetime.date.today().year // 10 * 10
+    return range(first, this_decade + 10, 10)
+
+
+def home_counts():
+    """How many records of each type are listed, and how many of them in each decade: one query a
+    type, which reads the type's listed index rather than its table (4 queries)."""
+    totals, counts = {}, {}
+    decades_shown = decade_range()
     for model in CONTENT_MODELS:
         field = DATE_FIELDS[model]
-        year = F(field) if model is AssistanceProgram else ExtractYear(field)
-        rows = (
-            model.objects.listed()
-            .filter(**{f"{field}__isnull": False})
-            .annotate(year=year)
-            .values("year")
-            .annotate(n=Count("pk"))
-            .order_by()
+
+        def within(first, last, field=field, model=model):
+            if model is AssistanceProgram:
+                return Q(**{f"{field}__gte": first, f"{field}__lte": last})
+            return Q(**{f"{field}__gte": datetime.date(first, 1, 1), f"{field}__lte": datetime.date(last, 12, 31)})
+
+        buckets = {f"d{decade}": within(decade, decade + 9) for decade in decades_shown}
+        buckets[f"d{decades_shown[0]}"] = within(1, decades_shown[0] + 9)
+        row = model.objects.listed().aggregate(
+            total=Count("pk"), **{name: Count("pk", filter=condition) for name, condition in buckets.items()}
         )
-        for row in rows:
-            decade = row["year"] // 10 * 10
-            counts[decade] = counts.get(decade, 0) + row["n"]
-    this_decade = datetime.date.today().year // 10 * 10
-    first = min([FIRST_YEAR // 10 * 10, *counts])
+        totals[model] = row.pop("total")
+        for name, n in row.items():
+            counts[int(name[1:])] = counts.get(int(name[1:]), 0) + n
+    return totals, counts
+
+
+def decades(counts):
+    """Listed records per decade from the 1970s (the 1960s if any are then) to today's."""
     timeline_url = reverse("relations:timeline")
+    first = FIRST_DECADE if counts.get(FIRST_DECADE) else FIRST_YEAR // 10 * 10
     return [
         {
             "decade": decade,
             "count": counts.get(decade, 0),
             "url": f"{timeline_url}?{urlencode({'year_from': decade, 'year_to': decade + 9, 'group': 'year'})}",
         }
-        for decade in range(first, this_decade + 10, 10)
+        for decade in decade_range(first)
     ]
+
+
+class DeferredJoinPaginator(Paginator):
+    """Reads a page's ids first, then only those records.
+
+    A deep page (`?page=last` of 100,000 events) skips most of the list: skipping ids in the
+    listed index (see relations.models.listed_index) costs little, skipping whole rows a lot. One
+    query more, the same on every page.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        records = self.object_list.order_by().in_bulk(ids)
+        return self._get_page([records[pk] for pk in ids], number, self)
 
 
 class RecordListView(FilterMixin, ListView):
@@ -196,14 +258,17 @@ class RecordListView(FilterMixin, ListView):
     """
 
     paginate_by = 20
+    paginator_class = DeferredJoinPaginator
     template_name_suffix = "_list"
 
     def get_filterset_class(self):
         return FILTERSETS[self.model]
 
     def get_queryset(self):
-        """The published records the filters start from, with what each row shows."""
-        return self.model.objects.listed().select_related(*LIST_RELATED[self.model])
+        """The published records the filters start from, with what each row shows, in the model's
+        order with titles in the page's language."""
+        records = self.model.objects.listed().select_related(*LIST_RELATED[self.model])
+        return records.order_by(*localized_ordering(self.model))
 
     def get_filtered_queryset(self):
         """The records the querystring's filters select, in the order it asks for, unpaginated.
@@ -259,25 +324,42 @@ class EventCalendarView(RecordListView):
         return calendar_response(self.get_filtered_queryset(), request)
 
 
+# The most matches of one type the search page counts and ranks: beyond it, it says "more than"
+# and ranks the best of that many. Ranking reads every candidate row, so a word in a sixth of
+# 100,000 records would otherwise read a sixth of the table on every search.
+SEARCH_CANDIDATES = 500
+
+
 def search(request):
-    """Words searched in all four content types: the best matches of each, and a link to all."""
+    """Words searched in all four content types: the best matches of each, and a link to all.
+
+    Two queries a type, whatever the number of records: how many match, up to SEARCH_CANDIDATES,
+    and the best SAMPLE_SIZE of those candidates (all of them when there are fewer).
+    """
     text = request.GET.get("q", "").strip()[:200]
     groups = []
     total = 0
+    more = False
     if text:
         for model in CONTENT_MODELS:
-            records = model.objects.listed().search(text)
-            count = records.count()
+            candidates = model.objects.listed().search(text).order_by().values("pk")[: SEARCH_CANDIDATES + 1]
+            count = candidates.count()
+            capped = count > SEARCH_CANDIDATES
+            count = min(count, SEARCH_CANDIDATES)
+            more = more or capped
             total += count
+            records = model.objects.filter(pk__in=candidates).ranked(text)
             groups.append(
                 {
                     "name": model._meta.verbose_name_plural,
                     "count": count,
+                    "more": capped,
                     "records": records[:SAMPLE_SIZE] if count else [],
                     "url": list_url(model, q=text),
                 }
             )
-    return render(request, "relations/search.html", {"q": text, "groups": groups, "total": total})
+    context = {"q": text, "groups": groups, "total": total, "more": more}
+    return render(request, "relations/search.html", context)
 
 
 class TimelineForm(forms.Form):
@@ -312,40 +394,99 @@ class TimelineForm(forms.Form):
     )
 
 
+# Entries on a page of the timeline.
+TIMELINE_PAGE_SIZE = 100
+
+
+def timeline_rows(model, data):
+    """One content type's part of the timeline: its dated, listed records that the filters keep,
+    as rows of the columns every type shares (its own date columns under common names), ordered by
+    date. None if the filters leave the type out."""
+    if model._meta.model_name not in set(data.get("type") or [m._meta.model_name for m in CONTENT_MODELS]):
+        return None
+    if (data.get("track") and model is not Event) or (data.get("pillar") and model is Mission):
+        return None
+    field = DATE_FIELDS[model]
+    records = model.objects.listed().filter(**{f"{field}__isnull": False})
+    if data.get("track"):
+        records = records.filter(track__in=data["track"])
+    if data.get("pillar"):
+        records = records.filter(pk__in=model.objects.filter(pillars__in=data["pillar"]).values("pk"))
+    if model is AssistanceProgram:
+        if data.get("year_from"):
+            records = records.filter(start_year__gte=data["year_from"])
+        if data.get("year_to"):
+            records = records.filter(start_year__lte=data["year_to"])
+    else:
+        if data.get("year_from"):
+            records = records.filter(**{f"{field}__gte": datetime.date(data["year_from"], 1, 1)})
+        if data.get("year_to"):
+            records = records.filter(**{f"{field}__lte": datetime.date(data["year_to"], 12, 31)})
+    # Every column an annotation, named and typed alike in each type, so that the four combine.
+    columns = {"t_type": Value(model._meta.model_name), "t_pk": F("pk")}
+    for column, output_field in TIMELINE_COLUMNS.items():
+        name = timeline_field(model, column)
+        # A typed NULL: PostgreSQL cannot combine an untyped one with another type's column.
+        columns[column] = F(name) if name else Cast(Value(None), output_field=output_field)
+    columns["t_year"] = Cast(F(field) if model is AssistanceProgram else ExtractYear(field), IntegerField())
+    return records.annotate(**columns).values(*columns).order_by()
+
+
+# How each type's rows are ordered: as the whole timeline is, so that its first rows are the
+# ones the page needs (served by the type's date index).
+TIMELINE_ORDER = {
+    Event: ["start_date", "title", "pk"],
+    Agreement: ["adopted_on", "title", "pk"],
+    Mission: ["opened_on", "title", "pk"],
+    AssistanceProgram: ["start_year", "title", "pk"],
+}
+
+
+def timeline_field(model, column):
+    """The field a timeline column holds for `model`: the title in the page's language."""
+    name = TIMELINE_FIELDS[model].get(column)
+    return localized(name) if name == "title" else name
+
+
+def timeline_entry(row):
+    """A timeline row as an entry: an unsaved record (enough for its date, title and address)."""
+    model = next(model for model in CONTENT_MODELS if model._meta.model_name == row["t_type"])
+    record = model(pk=row["t_pk"], **{timeline_field(model, column): row[column] for column in TIMELINE_FIELDS[model]})
+    return {"record": record, "type": model._meta.verbose_name, "year": row["t_year"]}
+
+
 def timeline(request):
-    """All four content types together in date order, grouped by decade or year: 4 queries."""
+    """All four content types together in date order, grouped by decade or year, a page at a time.
+
+    One query a page, whatever the number of records: each type's first rows in date order (from
+    its date index), combined and ordered; one more row than the page shows says whether there is
+    a next page, instead of counting every record.
+    """
     form = TimelineForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    types = set(data.get("type") or [model._meta.model_name for model in CONTENT_MODELS])
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        number = 1
+    offset = (number - 1) * TIMELINE_PAGE_SIZE
+    parts = [rows for model in CONTENT_MODELS if (rows := timeline_rows(model, data)) is not None]
     entries = []
-    for model in CONTENT_MODELS:
-        if model._meta.model_name not in types:
-            continue
-        if data.get("track") and model is not Event:
-            continue
-        if data.get("pillar") and model is Mission:
-            continue
-        field = DATE_FIELDS[model]
-        records = model.objects.listed().filter(**{f"{field}__isnull": False}).only(*TIMELINE_FIELDS[model])
-        if data.get("track"):
-            records = records.filter(track__in=data["track"])
-        if data.get("pillar"):
-            records = records.filter(pk__in=model.objects.filter(pillars__in=data["pillar"]).values("pk"))
-        if model is AssistanceProgram:
-            if data.get("year_from"):
-                records = records.filter(start_year__gte=data["year_from"])
-            if data.get("year_to"):
-                records = records.filter(start_year__lte=data["year_to"])
-        else:
-            if data.get("year_from"):
-                records = records.filter(**{f"{field}__gte": datetime.date(data["year_from"], 1, 1)})
-            if data.get("year_to"):
-                records = records.filter(**{f"{field}__lte": datetime.date(data["year_to"], 12, 31)})
-        entries.extend(
-            {"record": record, "type": model._meta.verbose_name, "year": record_year(record)} for record in records
-        )
-    # By year, then by the date within it (a program, known to the year, comes first in its year).
-    entries.sort(key=lambda entry: (entry["year"], str(getattr(entry["record"], DATE_FIELDS[type(entry["record"])]))))
+    if parts:
+        if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+            # No type can place more rows on this page than its first offset + page size + 1.
+            parts = [
+                rows.order_by(*(localized(f) if f == "title" else f for f in TIMELINE_ORDER[rows.model]))[
+                    : offset + TIMELINE_PAGE_SIZE + 1
+                ]
+                for rows in parts
+            ]
+        combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        # By year, then by date within it (a program, known to the year, comes first in its year).
+        order = ["t_year", F("t_date").asc(nulls_first=True), "t_title", "t_type", "t_pk"]
+        rows = list(combined.order_by(*order)[offset : offset + TIMELINE_PAGE_SIZE + 1])
+        entries = [timeline_entry(row) for row in rows]
+    has_next = len(entries) > TIMELINE_PAGE_SIZE
+    entries = entries[:TIMELINE_PAGE_SIZE]
     by_year = data.get("group") == "year"
 
     def group_key(entry):
@@ -355,7 +496,14 @@ def timeline(request):
         {"key": key, "label": str(key) if by_year else f"{key}s", "entries": list(items)}
         for key, items in groupby(entries, key=group_key)
     ]
-    return render(request, "relations/timeline.html", {"form": form, "groups": groups, "count": len(entries)})
+    page = {
+        "number": number,
+        "first": offset + 1,
+        "last": offset + len(entries),
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if has_next else None,
+    }
+    return render(request, "relations/timeline.html", {"form": form, "groups": groups, "page": page})
 
 
 def country_list(request):
@@ -468,13 +616,9 @@ class ReferenceDetailView(DetailView):
         return []
 
     def _records(self, model, lookups):
-        condition = Q()
-        for lookup in lookups:
-            condition |= Q(**{lookup: self.object})
-        # A subquery rather than DISTINCT: a record naming it twice (as its place and as a party)
-        # is listed once, and the count stays a plain one.
-        matching = model.objects.filter(condition).values("pk")
-        return model.objects.listed().filter(pk__in=matching)
+        # As the list filters select them (a record naming it twice, as its place and as a party,
+        # is listed once, and the count stays a plain one).
+        return matching(model.objects.listed(), lookups, [self.object])
 
 
 class CountryDetailView(ReferenceDetailView):

@@ -85,7 +85,8 @@ def test_the_toggle_leads_to_the_same_page_with_its_filters_and_words(client, re
     other = "fr" if language == "en" else "en"
     with translation.override(language):
         url = reverse("relations:event-list") + "?q=dialogue&country=ID&country=PH&o=title"
-    page = client.get(url).content.decode()
+    response = client.get(url)
+    page = response.content.decode()
     assert f'<html lang="{language}">' in page
     with translation.override(language):
         target = translate_url(url, other)
@@ -97,7 +98,7 @@ def test_the_toggle_leads_to_the_same_page_with_its_filters_and_words(client, re
     # The other language's page lists the same records.
     there = client.get(target)
     assert there.status_code == 200
-    assert [r.pk for r in there.context["object_list"]] == [r.pk for r in client.get(url).context["object_list"]]
+    assert [r.pk for r in there.context["object_list"]] == [r.pk for r in response.context["object_list"]]
 
 
 def test_a_page_not_found_offers_the_other_language_home(client, db):

@@ -312,3 +312,27 @@ def test_a_list_counts_only_the_filters_actually_set(client):
     filtered = client.get(url("event-list", "country=ID&country=PH&pillar=economic&year_from=1990"))
     assert filtered.context["filter"].active_count == 3
     assert "(3 set)" in filtered.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_timeline_pages_in_date_order_across_types(client, monkeypatch, django_assert_max_num_queries):
+    from relations import views
+
+    monkeypatch.setattr(views, "TIMELINE_PAGE_SIZE", 3)
+    EventFactory(title="E1990", start_date=datetime.date(1990, 5, 1), end_date=None)
+    AgreementFactory(title="A1991", adopted_on=datetime.date(1991, 1, 1))
+    AssistanceProgramFactory(title="P1991", start_year=1991, end_year=1995)
+    MissionFactory(title="M2001", opened_on=datetime.date(2001, 1, 1))
+    EventFactory(title="E2002", start_date=datetime.date(2002, 3, 1), end_date=None)
+
+    def titles(page):
+        with django_assert_max_num_queries(4):
+            response = client.get(reverse("relations:timeline"), {"page": page})
+        return [entry["record"].title for group in response.context["groups"] for entry in group["entries"]], response
+
+    first, response = titles(1)
+    assert first == ["E1990", "P1991", "A1991"]  # a program, known to the year, first in its year
+    assert "Later records" in response.content.decode() and "Earlier records" not in response.content.decode()
+    second, response = titles(2)
+    assert second == ["M2001", "E2002"]
+    assert "Earlier records" in response.content.decode() and "Later records" not in response.content.decode()

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_SETTINGS = (
     "import django; from django.conf import settings; django.setup(); "
@@ -49,3 +51,21 @@ def test_a_mistyped_debug_value_is_an_error_not_a_guess():
     result = run_with(DJANGO_DEBUG="flase")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be" in result.stderr
+
+
+def test_the_cache_is_chosen_by_url():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from relations.settings import cache_from_url
+
+    assert cache_from_url("")["BACKEND"].endswith("LocMemCache")
+    assert cache_from_url("redis://cache:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache:6379/1",
+    }
+    assert cache_from_url("memcached://cache:11211") == {
+        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+        "LOCATION": "cache:11211",
+    }
+    with pytest.raises(ImproperlyConfigured):
+        cache_from_url("file:///tmp/cache")

@@ -2,26 +2,32 @@
 
     manage.py benchmark import --rows 20000
     manage.py benchmark export --rows 100000
+    manage.py benchmark site --sizes 1000 10000 100000
     manage.py benchmark all
 
-Each section runs in a database created for the run (``benchmark_<NAME>``; in memory on
-SQLite) and dropped after it, so neither real data nor the test suite's database is touched; on
-PostgreSQL the database role needs CREATEDB. Sections are functions in `SECTIONS`: another
+Each section runs in a database created for the run (``benchmark_<NAME>``, or the name given
+with --database-name; in memory on SQLite) and dropped after it (kept with --keep, e.g. for the
+load test), so neither real data nor the test suite's database is touched; on PostgreSQL the
+database role needs CREATEDB. Sections are functions in `SECTIONS`: another
 (e.g. the public site's pages) is added by writing one more and naming it there.
 """
 
+import statistics
 import time
 import tracemalloc
 
 import tablib
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
-from django.test.utils import setup_databases, teardown_databases
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings, setup_databases, teardown_databases
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
+from relations import sitebench
 from relations.formats import CSV
-from relations.models import Country, Event, Organisation, Pillar, Track
+from relations.models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Track
 from relations.resources import EventResource, OrganisationResource
 
 COUNTRIES = ["BN", "KH", "CA", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"]
@@ -115,7 +121,7 @@ def timed(function):
 
 
 class Command(BaseCommand):
-    help = "Benchmark imports and exports on synthetic rows, in a throwaway test database."
+    help = "Benchmark imports, exports and the public pages on synthetic rows, in a throwaway test database."
 
     def add_arguments(self, parser):
         parser.add_argument("section", choices=[*SECTIONS, "all"], help="What to measure.")
@@ -125,20 +131,48 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave out stock django-import-export's row-by-row import (the slow one).",
         )
+        parser.add_argument(
+            "--sizes",
+            type=int,
+            nargs="+",
+            default=[1000, 10_000, 100_000],
+            help="site: the numbers of events to measure at, smallest first (default: 1000 10000 100000).",
+        )
+        parser.add_argument("--repeat", type=int, default=30, help="site: requests per page (default: 30).")
+        parser.add_argument(
+            "--database-name", help="The throwaway database's name (default: benchmark_ and the configured one's)."
+        )
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="Keep the database afterwards (e.g. for scripts/load.sh), and use it again if it is there already.",
+        )
 
-    def handle(self, *args, section, rows, skip_stock, **options):
+    def handle(self, *args, section, rows, skip_stock, sizes, repeat, database_name, keep, **options):
         self.skip_stock = skip_stock
+        self.sizes = sorted(sizes)
+        self.repeat = repeat
         if connection.vendor != "sqlite":  # SQLite's is in memory
             # Its own name, so that it never replaces the test suite's test database either.
-            connection.settings_dict["TEST"]["NAME"] = f"benchmark_{connection.settings_dict['NAME']}"
+            name = database_name or f"benchmark_{connection.settings_dict['NAME']}"
+            if name == connection.settings_dict["NAME"]:
+                raise CommandError("The benchmark's database must not be the configured one: it is dropped first.")
+            connection.settings_dict["TEST"]["NAME"] = name
         self.stdout.write(f"Database: {connection.vendor}; creating a throwaway database for the run…")
-        old_config = setup_databases(verbosity=0, interactive=False, keepdb=False, serialized_aliases=[])
+        # With --keep, a database kept by an earlier run is used again (the site section only adds
+        # the records it lacks); without, it is created afresh and dropped afterwards.
+        old_config = setup_databases(verbosity=0, interactive=False, keepdb=keep, serialized_aliases=[])
         try:
-            reference_data()
-            for name in SECTIONS if section == "all" else [section]:
+            for number, name in enumerate(SECTIONS if section == "all" else [section]):
+                if number:  # each section starts from an empty database
+                    call_command("flush", interactive=False, verbosity=0)
+                (sitebench.reference_data if name == "site" else reference_data)()
                 SECTIONS[name](self, rows)
         finally:
-            teardown_databases(old_config, verbosity=0)
+            if keep:
+                self.stdout.write(f"Kept the database {connection.settings_dict['NAME']}.")
+            else:
+                teardown_databases(old_config, verbosity=0)
 
     def report(self, label, rows, seconds, baseline=None):
         rate = rows / seconds
@@ -201,6 +235,55 @@ class Command(BaseCommand):
             assert result.totals[import_type] == rows, result.totals
             self.report(f"this project's import, {label}", rows, seconds, baseline)
 
+    def benchmark_site(self, rows):
+        """Each public page, at each size: server-side time (p50, p95) and SQL queries, cache off."""
+        counts = {}
+        slow = []
+        for size in self.sizes:
+            sitebench.fill(size)
+            numbers = sitebench.counts_for(size)
+            self.stdout.write(
+                f"\nSite: {size:,} events, {numbers[Agreement]:,} agreements, {numbers[Mission]:,} missions, "
+                f"{numbers[AssistanceProgram]:,} programs ({connection.vendor}, cache off, "
+                f"{self.repeat} requests a page)"
+            )
+            self.stdout.write(f"  {'page':<34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+            with override_settings(DEBUG=False, PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["testserver"]):
+                client = Client()
+                for label, url in sitebench.pages(size):
+                    p50, p95, queries = self.measure(client, url)
+                    counts.setdefault(label, []).append(queries)
+                    if p95 > GOAL_MS:
+                        slow.append(f"{label} at {size:,}")
+                    self.stdout.write(f"  {label:<34} {p50:8.1f} {p95:8.1f} {queries:8d}")
+        varying = [label for label, numbers in counts.items() if len(set(numbers)) > 1]
+        if varying:
+            self.stdout.write(self.style.WARNING(f"\nQuery counts differ between sizes: {', '.join(varying)}"))
+        else:
+            self.stdout.write(self.style.SUCCESS("\nQuery counts are the same at every size."))
+        if slow:
+            self.stdout.write(self.style.WARNING(f"Over {GOAL_MS} ms at p95: {', '.join(slow)}"))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Every page at p95 within {GOAL_MS} ms."))
+
+    def measure(self, client, url):
+        for _ in range(2):  # warm up: connection, templates, the database's caches
+            response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+        reset_queries()  # a full log (the fill ran with debug on) would count nothing
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        count = len(queries)  # now: it reads the log, which the loop below empties
+        times = []
+        for _ in range(self.repeat):
+            start = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+            reset_queries()
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
+        return statistics.median(times), p95, count
+
     def benchmark_export(self, rows):
         rows = rows or 100_000
         self.stdout.write(f"\nExport: {rows:,} organisations to CSV")
@@ -239,4 +322,8 @@ class Command(BaseCommand):
 SECTIONS = {
     "import": Command.benchmark_import,
     "export": Command.benchmark_export,
+    "site": Command.benchmark_site,
 }
+
+#: The goal for every page, uncached, at p95 (README, Performance).
+GOAL_MS = 50
