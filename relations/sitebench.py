@@ -246,10 +246,10 @@ def pages(events):
     """The pages measured, as (label, URL): the one list, kept here. English pages, then French ones."""
     with override("en"):
         result = english_pages(events)
-    # French pages: their own order (titles in French), indexes and search configuration.
+    # French pages: the filtered list in French order (its own index) and a search with French stemming.
     with override("fr"):
         result += [
-            ("event list, French", f"{reverse('relations:event-list')}?{FILTERS[Event]}&o=title"),
+            ("event list, filtered, French", f"{reverse('relations:event-list')}?{FILTERS[Event]}"),
             ("search, French", f"{reverse('relations:search')}?q={SEARCH_WORDS['fr']}"),
         ]
     return result

@@ -234,8 +234,10 @@ class DeferredJoinPaginator(Paginator):
     """Reads a page's ids first, then only those records.
 
     A deep page (`?page=last` of 100,000 events) skips most of the list: skipping ids in the
-    listed index (see relations.models.listed_index) costs little, skipping whole rows a lot. One
-    query more, the same on every page.
+    listed index (see relations.models.listed_indexes) costs little, skipping whole rows a lot. One
+    query more, the same on every page. A page in the back half is read from the end, in reverse
+    order, so that the last page skips nothing; only when the order ends in the id, so that the
+    reverse order is exactly the list's read backwards.
     """
 
     def page(self, number):
@@ -244,7 +246,12 @@ class DeferredJoinPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ordering = self.object_list.query.order_by
+        if bottom > self.count // 2 and ordering and ordering[-1] in ("pk", "-pk"):
+            backwards = self.object_list.reverse().values_list("pk", flat=True)
+            ids = list(backwards[self.count - top : self.count - bottom])[::-1]
+        else:
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         records = self.object_list.order_by().in_bulk(ids)
         return self._get_page([records[pk] for pk in ids], number, self)
 
@@ -268,7 +275,7 @@ class RecordListView(FilterMixin, ListView):
         """The published records the filters start from, with what each row shows, in the model's
         order with titles in the page's language."""
         records = self.model.objects.listed().select_related(*LIST_RELATED[self.model])
-        return records.order_by(*localized_ordering(self.model))
+        return records.order_by(*localized_ordering(self.model), "pk")
 
     def get_filtered_queryset(self):
         """The records the querystring's filters select, in the order it asks for, unpaginated.

@@ -336,3 +336,26 @@ def test_the_timeline_pages_in_date_order_across_types(client, monkeypatch, djan
     second, response = titles(2)
     assert second == ["M2001", "E2002"]
     assert "Earlier records" in response.content.decode() and "Later records" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{}, {"o": "title"}, {"o": "-start_date"}])
+def test_every_page_of_a_list_read_forwards_or_backwards_adds_up_to_the_whole_list(client, query):
+    """Pages in the back half are read from the end (views.DeferredJoinPaginator): together the
+    pages are the whole list, in order, each record once, whatever the order and ties."""
+    for n in range(47):
+        EventFactory(title=f"Event {n % 5}", start_date=datetime.date(2000 + n % 3, 1, 1), end_date=None)
+    expected = list(
+        Event.objects.listed()
+        .order_by(
+            *{"title": ["title_en", "pk"], "-start_date": ["-start_date", "title_en", "pk"]}.get(
+                query.get("o"), ["-start_date", "title_en", "pk"]
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(reverse("relations:event-list"), {**query, "page": page})
+        seen += [record.pk for record in response.context["object_list"]]
+    assert seen == expected
