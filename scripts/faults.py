@@ -95,7 +95,7 @@ class Readers:
         while not self.stop.is_set():
             count += 1
             kind = "cached" if count % 5 == 0 else "uncached"
-            path = self.detail if kind == "cached" else f"/events/?country=ID&year_from=2000&v={number}-{count}"
+            path = self.detail if kind == "cached" else f"/en/events/?country=ID&year_from=2000&v={number}-{count}"
             try:
                 status, body, connection = get(path, connection)
                 self.bodies.setdefault(status, body)
@@ -111,7 +111,19 @@ def import_batches(stop, log, run):
 
     from relations.resources import EventResource
 
-    headers = ["slug", "title", "summary", "kind", "start_date", "country", "track", "pillars", "publication_status"]
+    headers = [
+        "slug",
+        "title_en",
+        "title_fr",
+        "summary_en",
+        "summary_fr",
+        "kind",
+        "start_date",
+        "country",
+        "track",
+        "pillars",
+        "publication_status",
+    ]
     batch = 0
     while not stop.is_set():
         batch += 1
@@ -119,7 +131,9 @@ def import_batches(stop, log, run):
             (
                 f"fault-{run}-{batch}-{n}",
                 f"Fault test {batch}.{n}",
+                f"Test de panne {batch}.{n}",
                 "Written during the fault test.",
+                "Écrit pendant le test de panne.",
                 "forum",
                 "2024-05-01",
                 "ID",

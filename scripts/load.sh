@@ -38,7 +38,7 @@ BASE="http://127.0.0.1:$PORT"
 # Warm each worker's cache with the detail page, and check what each URL answers.
 for _ in $(seq 10); do curl -s -o /dev/null "$BASE$DETAIL"; done
 echo "Cached detail page $DETAIL: $(curl -s -o /dev/null -D - "$BASE$DETAIL" | tr -d '\r' | grep -i '^x-cache:')"
-echo "Uncached list:      $(curl -s -o /dev/null -D - "$BASE/events/?country=ID&v=check-$RANDOM" | tr -d '\r' | grep -i '^x-cache:')"
+echo "Uncached list:      $(curl -s -o /dev/null -D - "$BASE/en/events/?country=ID&v=check-$RANDOM" | tr -d '\r' | grep -i '^x-cache:')"
 echo "Static file $STATIC: HTTP $(curl -s -o /dev/null -w '%{http_code}' "$BASE$STATIC")"
 echo "gunicorn: $WORKERS workers; wrk: 2 threads, $CONNECTIONS connections, ${DURATION}s each; $(nproc) cores"
 echo

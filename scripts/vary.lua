@@ -14,5 +14,5 @@ end
 function request()
   counter = counter + 1
   local year = 1977 + counter % 49
-  return wrk.format("GET", "/events/?country=ID&country=PH&year_from=" .. year .. "&v=" .. tid .. "-" .. counter)
+  return wrk.format("GET", "/en/events/?country=ID&country=PH&year_from=" .. year .. "&v=" .. tid .. "-" .. counter)
 end
