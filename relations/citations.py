@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from .models import active_language
+
 # Each format's download: its extension and Content-Type.
 CITATION_FORMATS = {
     "bib": "application/x-bibtex; charset=utf-8",
@@ -69,6 +71,10 @@ def plain_text(record, url, accessed):
     }
 
 
+# biblatex's names (babel's) of the site's languages.
+BIBLATEX_LANGUAGES = {"en": "english", "fr": "french"}
+
+
 def bibtex_key(record):
     return f"canada-asean-{record._meta.model_name}-{record.slug}"
 
@@ -96,6 +102,8 @@ def bibtex(record, url, accessed):
         ),
         ("url", "{" + url + "}"),
         ("urldate", value(accessed.isoformat())),
+        # biblatex's language of the entry (hyphenation, quotation marks): the page's.
+        ("langid", value(BIBLATEX_LANGUAGES[active_language()])),
     ]
     body = ",\n".join(f"  {name} = {text}" for name, text in fields)
     return f"@misc{{{bibtex_key(record)},\n{body}\n}}\n"
@@ -114,6 +122,7 @@ def csl_json(record, url, accessed):
         "issued": date_parts(modified_on(record)),
         "accessed": date_parts(accessed),
         "URL": url,
+        "language": active_language(),
     }
     # One property a line, each value on its line: readable on the page, and valid JSON.
     lines = ",\n".join(f"    {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in item.items())

@@ -3,6 +3,7 @@ formats in each language, search with each language's stemming, and publishing o
 translated."""
 
 import datetime
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -327,3 +328,16 @@ def test_feeds_and_calendar_speak_the_language_of_their_address(client, db):
     with translation.override("en"):
         feed = client.get(reverse("relations:event-feed")).content.decode()
     assert "<title>Dialogue</title>" in feed and "/en/events/dialogue/" in feed
+
+
+def test_a_citation_is_in_the_language_of_its_page(client, db):
+    event = EventFactory(title_en="Dialogue", title_fr="Dialogue en français", slug="dialogue")
+    with translation.override("fr"):
+        cited = json.loads(client.get(reverse("relations:event-cite", args=[event.slug, "json"])).content)[0]
+        bibtex = client.get(reverse("relations:event-cite", args=[event.slug, "bib"])).content.decode()
+    assert (cited["title"], cited["language"]) == ("Dialogue en français", "fr")
+    assert cited["URL"].endswith("/fr/evenements/dialogue/")
+    assert "langid = {french}" in bibtex
+    with translation.override("en"):
+        cited = json.loads(client.get(reverse("relations:event-cite", args=[event.slug, "json"])).content)[0]
+    assert (cited["title"], cited["language"]) == ("Dialogue", "en")
