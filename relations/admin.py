@@ -16,10 +16,10 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .formats import FORMATS, ImportFileError, ImportForm
+from .i18n import LANGUAGE_CODES, localized
 from .models import (
     CITED_FIELDS,
     CONTENT_MODELS,
-    LANGUAGE_CODES,
     PUBLIC_STATUSES,
     UNPUBLISHED_STATUSES,
     Agreement,
@@ -34,7 +34,6 @@ from .models import (
     PublicationStatus,
     Source,
     Track,
-    localized,
 )
 from .resources import resource_for
 

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from .models import active_language
+from .i18n import active_language
 
 # Each format's download: its extension and Content-Type.
 CITATION_FORMATS = {

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language_info, override
 
-from .models import active_language
+from .i18n import active_language
 
 
 def languages(request):

@@ -15,18 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import (
-    Agreement,
-    AssistanceProgram,
-    Country,
-    Event,
-    Mission,
-    Organisation,
-    Pillar,
-    Source,
-    Track,
-    localized,
-)
+from .i18n import localized
+from .models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Source, Track
 
 YEAR_WIDGET = forms.NumberInput(attrs={"min": 1900, "max": 2100, "step": 1, "inputmode": "numeric"})
 

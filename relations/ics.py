@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import DatePrecision
+from .dates import DatePrecision
 
 PRODID = "-//Canada-ASEAN relations//The public record//EN"
 

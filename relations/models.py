@@ -5,150 +5,27 @@ described with; the four content types (events, agreements, missions, assistance
 the record itself. Every content record cites its sources through Citation.
 """
 
-from decimal import Decimal
-
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
-from django.utils.text import format_lazy
-from django.utils.translation import get_language, get_language_info, gettext, ngettext
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .amounts import Currency, format_amount
+from .dates import DatePrecision, format_date, format_date_range, format_year_range, truncate_date
+from .i18n import LANGUAGE_CODES, Translation, active_language, localized, translated
 
 # Django's default permissions, plus importing and exporting, each its own permission
 # (relations.import_event, relations.export_event; see IMPORT_EXPORT_*_PERMISSION_CODE).
 IMPORT_EXPORT_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
 
 # ---------------------------------------------------------------------------------------------
-# English and French: one column per language for every text a reader sees
+# Field helpers: dates known to a year, a month or a day; years; spans
 # ---------------------------------------------------------------------------------------------
-
-# The site's languages, in settings.LANGUAGES order: English, French.
-LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
-
-
-def active_language():
-    """The active language if the site has it (a French page: "fr"), else the default language."""
-    code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
-
-
-def localized(name, language=None):
-    """The column that holds `name` in a language: localized("title") is "title_fr" on a French page."""
-    return f"{name}_{language or active_language()}"
-
-
-def localized_ordering(model):
-    """The model's ordering with its English columns read in the active language (a French list is
-    in the order of its French titles)."""
-    return [localized(field.removesuffix("_en")) if field.endswith("_en") else field for field in model._meta.ordering]
-
-
-def translated(field_class, verbose_name, **options):
-    """One field per language, e.g. `title_en, title_fr = translated(models.CharField, _("title"), …)`.
-
-    Each language is a real column, so the admin, the history, imports and exports, fixtures and the
-    search triggers all see both without registration: see README, "Languages", for why this is
-    preferred here to django-modeltranslation.
-    """
-    return tuple(
-        field_class(format_lazy("{} ({})", verbose_name, name), **options) for _code, name in settings.LANGUAGES
-    )
-
-
-class Translation:
-    """`record.title` reads `title_en` or `title_fr`, whichever is the active language's.
-
-    A text not yet translated (a draft, say) falls back to the other language, so staff previews
-    and the admin never show a blank; what is published has both (Record.clean).
-    """
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        active = active_language()
-        values = [getattr(instance, localized(self.name, code)) for code in (active, *LANGUAGE_CODES)]
-        return next((value for value in values if value), values[0])
-
-    def __set__(self, instance, value):
-        raise AttributeError(f"Set {self.name}_en or {self.name}_fr: {self.name} reads the active language's.")
-
-
-# ---------------------------------------------------------------------------------------------
-# Dates known to a year, a month or a day
-# ---------------------------------------------------------------------------------------------
-
-
-class DatePrecision(models.TextChoices):
-    """How much of a date the source gives. The stored date is truncated to it."""
-
-    YEAR = "year", _("Year")
-    MONTH = "month", _("Month")
-    DAY = "day", _("Day")
-
-
-# Formats for django.utils.formats.date_format, which localises month names.
-PRECISION_FORMATS = {
-    DatePrecision.YEAR: "Y",
-    DatePrecision.MONTH: "F Y",
-    DatePrecision.DAY: "j F Y",
-}
-
-
-def truncate_date(value, precision):
-    """The first day of the year or month a date falls in, at the given precision."""
-    if value is None or precision == DatePrecision.DAY:
-        return value
-    if precision == DatePrecision.MONTH:
-        return value.replace(day=1)
-    return value.replace(month=1, day=1)
-
-
-def format_date(value, precision):
-    """A date as the source knows it, in the active language: "4 August 2016", « 4 août 2016 »."""
-    if value is None:
-        return ""
-    shown = date_format(value, PRECISION_FORMATS[DatePrecision(precision)])
-    if value.day == 1 and precision == DatePrecision.DAY and active_language() == "fr":
-        shown = "1er" + shown.removeprefix("1")  # « 1er août 2016 », as French writes the first of a month
-    return shown
-
-
-def iso_date(value, precision):
-    """A date in ISO 8601 at the precision the source gives: "1986", "1986-08" or "1986-08-04".
-
-    What machine-readable outputs (the API, schema.org data, citations) say, so that a year is never
-    read as 1 January of it.
-    """
-    if value is None:
-        return None
-    precision = DatePrecision(precision)
-    if precision == DatePrecision.YEAR:
-        return f"{value.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
-
-
-def format_date_range(start, end, precision):
-    """A span at one precision, sharing what both ends share: "6–7 May 1997", "2016–2020"."""
-    if end is None or truncate_date(end, precision) == truncate_date(start, precision):
-        return format_date(start, precision)
-    precision = DatePrecision(precision)
-    if precision == DatePrecision.DAY and (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{format_date(end, precision)}"
-    if precision != DatePrecision.YEAR and start.year == end.year:
-        first = date_format(start, "j F" if precision == DatePrecision.DAY else "F")
-        return f"{first} – {format_date(end, precision)}"
-    return f"{format_date(start, precision)} – {format_date(end, precision)}"
 
 
 def precision_field(verbose_name=None):
@@ -718,9 +595,7 @@ class Agreement(Record):
 
     @property
     def period_display(self):
-        if self.period_start and self.period_end and self.period_start != self.period_end:
-            return f"{self.period_start}–{self.period_end}"
-        return str(self.period_start or self.period_end or "")
+        return format_year_range(self.period_start, self.period_end)
 
     def clean(self):
         super().clean()
@@ -915,52 +790,6 @@ class HeadOfMission(models.Model):
         self.end_date = truncate_date(self.end_date, self.end_precision)
 
 
-class Currency(models.TextChoices):
-    CAD = "CAD", _("Canadian dollar")
-    USD = "USD", _("US dollar")
-
-
-# How each language writes an amount: "CAD 10 million" / « 10 millions de dollars canadiens ».
-CURRENCY_NAMES = {Currency.CAD: _("Canadian dollars"), Currency.USD: _("US dollars")}
-# French orders the words otherwise and names the currency (%(name)s where English has %(code)s), so
-# msgfmt is told not to compare the placeholders of these messages (xgettext:no-python-format).
-AMOUNT_SCALES = [
-    # xgettext:no-python-format
-    (10**9, lambda n: ngettext("%(code)s %(amount)s billion", "%(code)s %(amount)s billion", n)),
-    # xgettext:no-python-format
-    (10**6, lambda n: ngettext("%(code)s %(amount)s million", "%(code)s %(amount)s million", n)),
-    # xgettext:no-python-format
-    (1, lambda n: gettext("%(code)s %(amount)s")),  # any other amount, with all its digits
-]
-
-
-def format_amount(amount, currency):
-    """An amount in the active language's words and digits, in millions or billions where it is round.
-
-    "CAD 4.4 billion", "CAD 250,000" in English; « 4,4 milliards de dollars canadiens »,
-    « 250 000 dollars canadiens » in French.
-    """
-    if amount is None:
-        return ""
-    amount = Decimal(amount)
-    scale, message = next(
-        ((scale, message) for scale, message in AMOUNT_SCALES[:-1] if amount >= scale and amount % (scale // 100) == 0),
-        AMOUNT_SCALES[-1],
-    )
-    scaled = amount / scale
-    if scaled == scaled.to_integral_value():
-        scaled = int(scaled)
-    else:
-        # Cents keep both digits ("4,300,000.50"); a fraction of a million only what it needs ("2.5 million").
-        scaled = scaled.quantize(Decimal("0.01"))
-        scaled = scaled.normalize() if scale > 1 else scaled
-    return message(int(scaled)) % {
-        "code": currency,
-        "amount": number_format(scaled, use_l10n=True, force_grouping=True),
-        "name": CURRENCY_NAMES.get(currency, currency),
-    }
-
-
 class AssistanceProgram(Record):
     class Sector(models.TextChoices):
         GOVERNANCE = "governance", _("Governance, human rights and the rule of law")
@@ -1067,9 +896,7 @@ class AssistanceProgram(Record):
 
     @property
     def date_display(self):
-        if self.start_year and self.end_year and self.start_year != self.end_year:
-            return f"{self.start_year}–{self.end_year}"
-        return str(self.start_year or self.end_year or "")
+        return format_year_range(self.start_year, self.end_year)
 
     @property
     def amount_display(self):

@@ -29,7 +29,6 @@ to django-simple-history's ``bulk_create_with_history`` / ``bulk_update_with_his
 """
 
 import copy
-import datetime
 import decimal
 import html
 import re
@@ -48,17 +47,17 @@ from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .cache import bump as drop_page_cache
+from .dates import iso_date, parse_precise_date
 from .formats import ImportFileError, unneutralise
+from .i18n import in_both_languages
 from .models import (
     CITED_FIELDS,
     CONTENT_MODELS,
-    LANGUAGE_CODES,
     PUBLIC_STATUSES,
     Agreement,
     AssistanceProgram,
     Citation,
     Country,
-    DatePrecision,
     Event,
     HeadOfMission,
     Mission,
@@ -78,68 +77,6 @@ UPDATE_BATCH_SIZE = 250
 # ---------------------------------------------------------------------------------------------
 # Dates at their precision
 # ---------------------------------------------------------------------------------------------
-
-_MONTHS = {
-    name: number
-    for number in range(1, 13)
-    for name in (
-        datetime.date(2000, number, 1).strftime("%B").lower(),
-        datetime.date(2000, number, 1).strftime("%b").lower(),
-    )
-}
-_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[ T]00:00(?::00)?)?$")
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})$")
-_MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
-_MONTH_YEAR = re.compile(r"^([a-z]+)\.?[\s-]+(\d{4})$")
-
-
-def format_precise_date(value, precision):
-    """A date as a person types it at its precision: "1986", "2014-08" or "2016-08-04"."""
-    if value is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return f"{value.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
-
-
-def parse_precise_date(value):
-    """(date, precision) from "1986", "2014-08", "2016-08-04" or a spreadsheet's re-typed form.
-
-    Day-first and month-first numeric forms ("04/08/2016") are refused: they are ambiguous.
-    """
-    if isinstance(value, datetime.datetime):
-        return value.date(), DatePrecision.DAY
-    if isinstance(value, datetime.date):
-        return value, DatePrecision.DAY
-    if isinstance(value, int | float) and float(value).is_integer():
-        value = str(int(value))
-    text = str(value).strip().lower()
-    try:
-        if match := _ISO.match(text):
-            year, month, day = match.groups()
-            if day:
-                return datetime.date(int(year), int(month), int(day)), DatePrecision.DAY
-            if month:
-                return datetime.date(int(year), int(month), 1), DatePrecision.MONTH
-            return datetime.date(int(year), 1, 1), DatePrecision.YEAR
-        if (match := _DAY_MONTH_YEAR.match(text)) and match[2] in _MONTHS:
-            return datetime.date(int(match[3]), _MONTHS[match[2]], int(match[1])), DatePrecision.DAY
-        if (match := _MONTH_DAY_YEAR.match(text)) and match[1] in _MONTHS:
-            return datetime.date(int(match[3]), _MONTHS[match[1]], int(match[2])), DatePrecision.DAY
-        if (match := _MONTH_YEAR.match(text)) and match[1] in _MONTHS:
-            return datetime.date(int(match[2]), _MONTHS[match[1]], 1), DatePrecision.MONTH
-    except ValueError:
-        pass  # e.g. 2016-02-30: reported below like any other unreadable date
-    raise ValidationError(
-        _(
-            "“%(value)s” is not a date. Write the year (1986), the year and month (2014-08) "
-            "or the full date (2016-08-04)."
-        )
-        % {"value": value}
-    )
-
 
 # ---------------------------------------------------------------------------------------------
 # Widgets: export representation (the import reads cells in `RelationsResource`)
@@ -170,7 +107,7 @@ class PreciseDateField(fields.Field):
         self.precision = precision
 
     def export(self, instance, **kwargs):
-        return format_precise_date(getattr(instance, self.attribute), getattr(instance, self.precision))
+        return iso_date(getattr(instance, self.attribute), getattr(instance, self.precision)) or ""
 
 
 def natural_key(attribute, model, key):
@@ -809,7 +746,7 @@ class RelationsResource(resources.ModelResource):
         """The value a row replaces, as an export would show it."""
         value = item.original[column.attribute]
         if column.precision:
-            return format_precise_date(value, item.original[column.precision])
+            return iso_date(value, item.original[column.precision]) or ""
         if column.related:
             keys = {pk: key for key, pk in self._cache[column.related, column.key].items()}
             if column.many:
@@ -897,11 +834,6 @@ class RelationsResource(resources.ModelResource):
             for target in sorted(item.m2m.get(column.attribute, ()))
         ]
         through.bulk_create(links, batch_size=self._meta.batch_size)
-
-
-def in_both_languages(*names):
-    """A column per language for each text: in_both_languages("title") is ("title_en", "title_fr")."""
-    return tuple(f"{name}_{code}" for name in names for code in LANGUAGE_CODES)
 
 
 # ---------------------------------------------------------------------------------------------

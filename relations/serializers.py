@@ -14,8 +14,9 @@ from django.utils.translation import override
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .dates import iso_date
+from .i18n import LANGUAGE_CODES, in_both_languages
 from .models import (
-    LANGUAGE_CODES,
     Agreement,
     AssistanceProgram,
     Citation,
@@ -27,9 +28,7 @@ from .models import (
     Pillar,
     Source,
     Track,
-    iso_date,
 )
-from .resources import in_both_languages
 from .views import REFERENCE_FILTERS, REFERENCE_LOOKUPS
 
 # How the API names each model's objects: its lookup field (in the URL and the links).

@@ -18,7 +18,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .models import Agreement, AssistanceProgram, Event, Mission, iso_date
+from .dates import iso_date
+from .models import Agreement, AssistanceProgram, Event, Mission
 
 CONTEXT = "https://schema.org"
 GOVERNMENT_OF_CANADA = {

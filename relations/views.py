@@ -28,6 +28,7 @@ from django_filters.views import FilterMixin
 from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import FILTERSETS, matching
+from .i18n import localized, localized_ordering
 from .ics import calendar_response
 from .models import (
     CONTENT_MODELS,
@@ -41,8 +42,6 @@ from .models import (
     Pillar,
     Source,
     Track,
-    localized,
-    localized_ordering,
 )
 from .structured_data import json_ld, structured_data
 

@@ -25,8 +25,6 @@ from relations.resources import (
     AgreementResource,
     EventResource,
     OrganisationResource,
-    format_precise_date,
-    parse_precise_date,
     resource_for,
 )
 
@@ -175,30 +173,6 @@ def test_a_spreadsheet_saved_csv_imports_with_accents_and_retyped_dates(referenc
     assert (events["b"].start_date, events["b"].date_precision) == (datetime.date(2014, 8, 1), "month")
     assert (events["c"].end_date, events["d"].date_precision) == (datetime.date(2016, 8, 5), "year")
     assert events["e"].start_date == datetime.date(2016, 8, 4)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("1986", (datetime.date(1986, 1, 1), "year")),
-        (1986, (datetime.date(1986, 1, 1), "year")),
-        (1986.0, (datetime.date(1986, 1, 1), "year")),
-        ("2014-08", (datetime.date(2014, 8, 1), "month")),
-        ("August 2014", (datetime.date(2014, 8, 1), "month")),
-        ("2016-08-04", (datetime.date(2016, 8, 4), "day")),
-        ("August 4, 2016", (datetime.date(2016, 8, 4), "day")),
-        (datetime.datetime(2016, 8, 4), (datetime.date(2016, 8, 4), "day")),
-    ],
-)
-def test_dates_are_read_with_their_precision(text, expected):
-    assert parse_precise_date(text) == expected
-    assert format_precise_date(*expected) in {"1986", "2014-08", "2016-08-04"}
-
-
-@pytest.mark.parametrize("text", ["04/08/2016", "2016-02-30", "yesterday", "Augst 2014", "2016-13"])
-def test_ambiguous_or_impossible_dates_are_refused(text):
-    with pytest.raises(Exception, match="is not a date"):
-        parse_precise_date(text)
 
 
 @pytest.mark.django_db

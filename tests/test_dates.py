@@ -1,0 +1,53 @@
+"""Dates at their precision (relations.dates): the parser, the ISO form and spans of years."""
+
+import datetime
+
+import pytest
+
+from relations.dates import format_year_range, iso_date, parse_precise_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1986", (datetime.date(1986, 1, 1), "year")),
+        (1986, (datetime.date(1986, 1, 1), "year")),
+        (1986.0, (datetime.date(1986, 1, 1), "year")),
+        ("2014-08", (datetime.date(2014, 8, 1), "month")),
+        ("August 2014", (datetime.date(2014, 8, 1), "month")),
+        ("2016-08-04", (datetime.date(2016, 8, 4), "day")),
+        ("August 4, 2016", (datetime.date(2016, 8, 4), "day")),
+        (datetime.datetime(2016, 8, 4), (datetime.date(2016, 8, 4), "day")),
+    ],
+)
+def test_dates_are_read_with_their_precision(text, expected):
+    assert parse_precise_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "expected"),
+    [
+        (datetime.date(1986, 1, 1), "year", "1986"),
+        (datetime.date(2014, 8, 1), "month", "2014-08"),
+        (datetime.date(2016, 8, 4), "day", "2016-08-04"),
+        (None, "day", None),
+    ],
+)
+def test_iso_dates_say_only_the_precision_known(value, precision, expected):
+    assert iso_date(value, precision) == expected
+    if value is not None:  # what iso_date writes, the parser reads back to the same date and precision
+        assert parse_precise_date(expected) == (value, precision)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [(2016, 2020, "2016–2020"), (2016, 2016, "2016"), (2016, None, "2016"), (None, 2020, "2020"), (None, None, "")],
+)
+def test_year_ranges(start, end, expected):
+    assert format_year_range(start, end) == expected
+
+
+@pytest.mark.parametrize("text", ["04/08/2016", "2016-02-30", "yesterday", "Augst 2014", "2016-13"])
+def test_ambiguous_or_impossible_dates_are_refused(text):
+    with pytest.raises(Exception, match="is not a date"):
+        parse_precise_date(text)
