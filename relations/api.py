@@ -9,6 +9,7 @@ number, `page_size` up to 100. drf-spectacular writes the OpenAPI description fr
 
 from csp.decorators import csp_update
 from django.urls import path
+from django.utils.translation import override
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, viewsets
@@ -16,34 +17,17 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from .filters import FILTERSETS
-from .models import (
-    CONTENT_MODELS,
-    Agreement,
-    AssistanceProgram,
-    Country,
-    Event,
-    Mission,
-    Organisation,
-    Pillar,
-    Source,
-    Track,
-)
-from .serializers import SERIALIZERS, lookup_field
-from .views import with_related
+from .filters import filterset_for
+from .models import CONTENT_MODELS, REFERENCE_MODELS
+from .selectors import reference_queryset, with_related
+from .serializers import serializer_for
 
-# Each content type's and each kind of reference data's path under /api/v1/ (as on the public site).
-API_PREFIXES = {
-    "events": Event,
-    "agreements": Agreement,
-    "missions": Mission,
-    "programs": AssistanceProgram,
-    "countries": Country,
-    "organisations": Organisation,
-    "tracks": Track,
-    "pillars": Pillar,
-    "sources": Source,
-}
+
+def api_path(model):
+    """A model's path under /api/v1/: a content type's list address in English ("programs"); for
+    reference data, its English plural ("countries")."""
+    with override("en"):
+        return str(getattr(model, "url_prefix", None) or model._meta.verbose_name_plural).strip("/")
 
 
 class Pagination(PageNumberPagination):
@@ -70,13 +54,11 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
 
     def get_queryset(self):
-        queryset = self.model._default_manager.all()
-        return queryset.select_related("country") if self.model is Organisation else queryset
+        return reference_queryset(self.model)
 
     def get_object(self):
-        if self.model is Country:
-            # ISO codes are capitals; the public pages' addresses use lower case: accept both.
-            self.kwargs["code"] = self.kwargs["code"].upper()
+        # As the model stores its key (an ISO code in capitals, whatever the address's case).
+        self.kwargs[self.lookup_field] = self.model.normalize_key(self.kwargs[self.lookup_field])
         return super().get_object()
 
 
@@ -84,16 +66,16 @@ def viewset_for(model):
     """The viewset of one model, its OpenAPI operations named and described."""
     name, plural = model._meta.verbose_name, model._meta.verbose_name_plural
     if model in CONTENT_MODELS:
-        base, attrs = RecordViewSet, {"filterset_class": FILTERSETS[model]}
+        base, attrs = RecordViewSet, {"filterset_class": filterset_for(model)}
         list_text = f"Published {plural}, filtered as on the public list page, paginated."
         detail_text = f"One {name} by its slug: published, or archived (marked so). A draft is a 404."
     else:
         base, attrs = ReferenceViewSet, {}
         list_text, detail_text = f"All {plural}.", f"One {name}."
-    key = lookup_field(model)
+    key = model.key_field
     attrs.update(
         model=model,
-        serializer_class=SERIALIZERS[model],
+        serializer_class=serializer_for(model),
         lookup_field=key,
         lookup_value_regex={"code": "[A-Za-z]{2}", "number": "[0-9]+"}.get(key, "[-a-zA-Z0-9_]+"),
         __doc__=list_text,
@@ -125,8 +107,8 @@ class Router(routers.DefaultRouter):
 
 
 router = Router()
-for prefix, model in API_PREFIXES.items():
-    router.register(prefix, viewset_for(model), basename=model._meta.model_name)
+for model in (*CONTENT_MODELS, *REFERENCE_MODELS):
+    router.register(api_path(model), viewset_for(model), basename=model._meta.model_name)
 
 
 class DocsView(SpectacularSwaggerSplitView):

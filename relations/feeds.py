@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .filters import FILTERSETS
+from .filters import filterset_for
 from .models import CONTENT_MODELS
 
 # How many entries a feed carries.
@@ -58,7 +58,7 @@ class ContentTypeFeed(RecordFeed):
     model = None
 
     def get_object(self, request, *args, **kwargs):
-        filterset = FILTERSETS[self.model](request.GET, queryset=self.model.objects.listed())
+        filterset = filterset_for(self.model)(request.GET, queryset=self.model.objects.listed())
         # A value that does not validate selects nothing, as on the list page.
         records = filterset.qs if filterset.is_valid() else self.model.objects.none()
         query = request.GET.copy()

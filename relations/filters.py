@@ -6,8 +6,6 @@ can be bookmarked and shared. Multi-valued filters on many-to-many relations fil
 without DISTINCT, and the paginator's COUNT stays a plain one.
 """
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -17,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from .i18n import localized
 from .models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Source, Track
+from .selectors import in_years, matching
 
 YEAR_WIDGET = forms.NumberInput(attrs={"min": 1900, "max": 2100, "step": 1, "inputmode": "numeric"})
 
@@ -35,75 +34,30 @@ def by_name(model):
     return lambda request: model.objects.order_by(localized("name"))
 
 
-def matching(queryset, lookups, values):
-    """Records whose relation named by any of `lookups` is one of `values`, without duplicates.
-
-    A lookup along foreign keys only (an event's country) is a plain condition on the table, which
-    its index serves; one through a many-to-many or reverse relation (a pillar, a source) goes
-    through a `pk__in` subquery, so a record matching several values is still listed once.
-    """
-    if not values:
-        return queryset
-    model = queryset.model
-    condition = Q()
-    for lookup in lookups:
-        if is_multi_valued(model, lookup):
-            condition |= Q(pk__in=linked_ids(model, lookup, values))
-        else:
-            condition |= Q(**{f"{lookup}__in": values})
-    return queryset.filter(condition)
-
-
-def linked_ids(model, lookup, values):
-    """The ids of the `model` records linked to one of `values` through a multi-valued `lookup`,
-    read from the link table itself (a many-to-many's, or the related model's for a reverse
-    foreign key) rather than from a join back to the records' own, wide table."""
-    first, _, rest = lookup.partition("__")
-    field = model._meta.get_field(first)
-    if field.many_to_many and not field.auto_created:  # a forward many-to-many: its link table
-        links = field.remote_field.through._default_manager
-        target = "__".join(filter(None, [field.m2m_reverse_field_name(), rest]))
-        return links.filter(**{f"{target}__in": values}).values(field.m2m_field_name())
-    if field.one_to_many:  # a reverse foreign key (a record's citations)
-        target = "__".join(filter(None, [rest])) or "pk"
-        return field.related_model._default_manager.filter(**{f"{target}__in": values}).values(field.field.name)
-    return model._default_manager.filter(**{f"{lookup}__in": values}).values("pk")
-
-
-def is_multi_valued(model, lookup):
-    """Whether a lookup path (`country`, `citations__source`) can match a record more than once."""
-    for name in lookup.split("__"):
-        field = model._meta.get_field(name)
-        if field.many_to_many or field.one_to_many:
-            return True
-        model = field.related_model
-    return False
-
-
 # In the API's OpenAPI description: a repeatable parameter of natural keys (codes, slugs, numbers).
 @extend_schema_field(OpenApiTypes.STR)
 class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
-    """Several values of a relation, chosen with checkboxes and given in the URL by natural key;
-    a record matches if any of its relations named by `lookups` is one of them."""
+    """Several values of a kind of reference data, chosen with checkboxes and given in the URL by
+    natural key; a record matches if any of its relations that name that kind of reference data
+    (its model's `reference_lookups` under the filter's name) is one of them."""
 
-    def __init__(self, *, lookups, to_field_name="slug", **kwargs):
-        self.lookups = lookups
-        super().__init__(to_field_name=to_field_name, widget=checkboxes(), **kwargs)
+    def __init__(self, *, reference, **kwargs):
+        super().__init__(to_field_name=reference.key_field, widget=checkboxes(), **kwargs)
 
     def filter(self, qs, value):
-        return matching(qs, self.lookups, value)
+        return matching(qs, qs.model.reference_lookups[self.field_name], value)
 
 
-def country_filter(*lookups, **kwargs):
-    return RelatedFilter(label=_("Country"), queryset=countries, to_field_name="code", lookups=lookups, **kwargs)
+def country_filter(**kwargs):
+    return RelatedFilter(label=_("Country"), queryset=countries, reference=Country, **kwargs)
 
 
 def pillar_filter():
-    return RelatedFilter(label=_("Pillar"), queryset=by_name(Pillar), lookups=["pillars"])
+    return RelatedFilter(label=_("Pillar"), queryset=by_name(Pillar), reference=Pillar)
 
 
-def organisation_filter(*lookups, label=None):
-    return RelatedFilter(label=label or _("Organisation"), queryset=by_name(Organisation), lookups=lookups)
+def organisation_filter(label=None):
+    return RelatedFilter(label=label or _("Organisation"), queryset=by_name(Organisation), reference=Organisation)
 
 
 class RecordFilterSet(django_filters.FilterSet):
@@ -124,10 +78,7 @@ class RecordFilterSet(django_filters.FilterSet):
         label=_("To year"), method="filter_years", widget=YEAR_WIDGET, min_value=1900, max_value=2100, decimal_places=0
     )
 
-    source = RelatedFilter(label=_("Source"), queryset=Source.objects.all(), lookups=["citations__source"])
-
-    # The date field the year range applies to; AssistanceProgram overrides filter_years.
-    date_field = None
+    source = RelatedFilter(label=_("Source"), queryset=Source.objects.all(), reference=Source)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,11 +92,10 @@ class RecordFilterSet(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_years(self, queryset, name, value):
-        # Compared as dates rather than with __year, so the index on the date serves the range.
+        # In the years of the record's own date (its model's `date_field`).
         year = int(value)
-        if name == "year_from":
-            return queryset.filter(**{f"{self.date_field}__gte": datetime.date(year, 1, 1)})
-        return queryset.filter(**{f"{self.date_field}__lte": datetime.date(year, 12, 31)})
+        bounds = {"first": year} if name == "year_from" else {"last": year}
+        return queryset.filter(in_years(queryset.model, **bounds))
 
     @property
     def active_count(self):
@@ -189,15 +139,13 @@ def ordering(*fields):
 
 
 class EventFilterSet(RecordFilterSet):
-    date_field = "start_date"
-
-    country = country_filter("country")
-    track = RelatedFilter(label=_("Track"), queryset=Track.objects.all(), to_field_name="number", lookups=["track"])
+    country = country_filter()
+    track = RelatedFilter(label=_("Track"), queryset=Track.objects.all(), reference=Track)
     pillar = pillar_filter()
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=Event.Kind.choices, widget=checkboxes(), distinct=False
     )
-    organisation = organisation_filter("organisations")
+    organisation = organisation_filter()
     o = ordering(
         ("-start_date", _("Newest first")),
         ("start_date", _("Oldest first")),
@@ -210,9 +158,7 @@ class EventFilterSet(RecordFilterSet):
 
 
 class AgreementFilterSet(RecordFilterSet):
-    date_field = "adopted_on"
-
-    country = country_filter("country", "party_countries", help_text=_("A party, or where it was adopted."))
+    country = country_filter(help_text=_("A party, or where it was adopted."))
     pillar = pillar_filter()
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=Agreement.Kind.choices, widget=checkboxes(), distinct=False
@@ -220,7 +166,7 @@ class AgreementFilterSet(RecordFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Agreement.Status.choices, widget=checkboxes(), distinct=False
     )
-    organisation = organisation_filter("party_organisations")
+    organisation = organisation_filter()
     o = ordering(
         ("-adopted_on", _("Newest first")),
         ("adopted_on", _("Oldest first")),
@@ -233,11 +179,7 @@ class AgreementFilterSet(RecordFilterSet):
 
 
 class MissionFilterSet(RecordFilterSet):
-    date_field = "opened_on"
-
-    country = country_filter(
-        "country", "accredited_countries", help_text=_("Where it is, or a country it is accredited to.")
-    )
+    country = country_filter(help_text=_("Where it is, or a country it is accredited to."))
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=Mission.Kind.choices, widget=checkboxes(), distinct=False
     )
@@ -247,7 +189,7 @@ class MissionFilterSet(RecordFilterSet):
         method="filter_status",
         empty_label=_("Any"),
     )
-    organisation = organisation_filter("accredited_organisations", label=_("Accredited to"))
+    organisation = organisation_filter(label=_("Accredited to"))
     o = ordering(
         ("title", _("Name (A to Z)")),
         ("-opened_on", _("Newest first")),
@@ -263,7 +205,7 @@ class MissionFilterSet(RecordFilterSet):
 
 
 class AssistanceProgramFilterSet(RecordFilterSet):
-    country = country_filter("countries")
+    country = country_filter()
     pillar = pillar_filter()
     sector = django_filters.MultipleChoiceFilter(
         label=_("Sector"), choices=AssistanceProgram.Sector.choices, widget=checkboxes(), distinct=False
@@ -271,7 +213,7 @@ class AssistanceProgramFilterSet(RecordFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=AssistanceProgram.Status.choices, widget=checkboxes(), distinct=False
     )
-    organisation = organisation_filter("organisations")
+    organisation = organisation_filter()
     o = ordering(
         ("-start_year", _("Newest first")),
         ("start_year", _("Oldest first")),
@@ -291,9 +233,6 @@ class AssistanceProgramFilterSet(RecordFilterSet):
         return queryset.filter(start_year__lte=year)
 
 
-FILTERSETS = {
-    Event: EventFilterSet,
-    Agreement: AgreementFilterSet,
-    Mission: MissionFilterSet,
-    AssistanceProgram: AssistanceProgramFilterSet,
-}
+def filterset_for(model):
+    """The FilterSet of a content type's list page (and of its API list, feed and downloads)."""
+    return next(filterset for filterset in RecordFilterSet.__subclasses__() if filterset._meta.model is model)

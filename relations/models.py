@@ -72,6 +72,9 @@ class SlugManager(models.Manager):
 class SlugKeyed(models.Model):
     """A model known by its slug: in its public address, in fixtures and in imports."""
 
+    #: The field that names it in addresses, links, files and list filters (its natural key).
+    key_field = "slug"
+
     slug = models.SlugField(
         _("slug"),
         max_length=150,
@@ -90,6 +93,11 @@ class SlugKeyed(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    @classmethod
+    def normalize_key(cls, key):
+        """A key as an address may write it, as stored."""
+        return key
+
 
 class CountryQuerySet(models.QuerySet):
     def asean_members(self):
@@ -102,6 +110,7 @@ class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
 
 
 class Country(models.Model):
+    key_field = "code"
     code = models.CharField(
         _("code"),
         max_length=2,
@@ -143,12 +152,20 @@ class Country(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    @classmethod
+    def normalize_key(cls, key):
+        """ISO codes are capitals; the public pages' addresses use lower case: both are accepted."""
+        return key.upper()
+
     @property
     def is_asean_member(self):
         return self.asean_member_since is not None
 
 
 class Organisation(SlugKeyed):
+    #: What its API representation loads with it.
+    list_related = ("country",)
+
     class Kind(models.TextChoices):
         INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
         GOVERNMENT = "government", _("Government department or agency")
@@ -207,6 +224,8 @@ class TrackManager(models.Manager):
 class Track(models.Model):
     """One of the nine tracks of multitrack diplomacy (Diamond and McDonald)."""
 
+    key_field = "number"
+
     number = models.PositiveSmallIntegerField(
         _("number"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(9)]
     )
@@ -238,6 +257,10 @@ class Track(models.Model):
 
     def natural_key(self):
         return (self.number,)
+
+    @classmethod
+    def normalize_key(cls, key):
+        return key
 
 
 class Pillar(SlugKeyed):
@@ -415,7 +438,33 @@ def workflow_permissions(model_name, verbose_name_plural):
 
 
 class Record(SlugKeyed):
-    """The fields and behaviour every content type shares; its citations are in Citation."""
+    """The fields and behaviour every content type shares; its citations are in Citation.
+
+    Each content type also declares what makes it different, in the class attributes below; the
+    selectors, pages, API, feeds, timeline and structured data read these and nothing else.
+    """
+
+    # --- What each content type declares about itself ------------------------------------------
+    #: Its list and detail pages' address under the language prefix (translated); the API's path is
+    #: the same in English.
+    url_prefix = None
+    #: Its date, by which the timeline, the home page's decades and the year filters place it: a
+    #: DateField known to `date_precision_field`, or a year (an integer field, no precision).
+    date_field = None
+    end_date_field = None
+    date_precision_field = None
+    #: What a list row shows beyond its own columns (foreign keys loaded with it).
+    list_related = ()
+    #: What its detail page and API representation load with it: foreign keys, then relations that
+    #: hold several records (of other content, only listed ones are shown).
+    detail_select = ()
+    detail_prefetch = ()
+    #: How reference data names it: {reference model's name, which is also its list filter's: lookups}.
+    reference_lookups = {"source": ("citations__source",)}
+    #: Its schema.org type (relations.structured_data).
+    schema_type = "CreativeWork"
+    #: Whether its list offers what it filtered as an iCalendar file too.
+    has_calendar = False
 
     # Both languages may be empty in a draft; publishing needs the title and summary in both (clean).
     title_en, title_fr = translated(models.CharField, _("title"), max_length=300, blank=True)
@@ -523,6 +572,20 @@ class Record(SlugKeyed):
 
 
 class Agreement(Record):
+    url_prefix = _("agreements/")
+    date_field = "adopted_on"
+    date_precision_field = "adopted_precision"
+    list_related = ("country",)
+    detail_select = ("country", "supersedes")
+    detail_prefetch = ("party_countries", "party_organisations", "pillars", "events", "programs", "superseded_by")
+    reference_lookups = {
+        **Record.reference_lookups,
+        "country": ("country", "party_countries"),
+        "organisation": ("party_organisations",),
+        "pillar": ("pillars",),
+    }
+    schema_type = "Legislation"
+
     class Kind(models.TextChoices):
         AGREEMENT = "agreement", _("Agreement")
         JOINT_DECLARATION = "joint-declaration", _("Joint declaration")
@@ -603,6 +666,23 @@ class Agreement(Record):
 
 
 class Event(Record):
+    url_prefix = _("events/")
+    date_field = "start_date"
+    end_date_field = "end_date"
+    date_precision_field = "date_precision"
+    list_related = ("country", "track")
+    detail_select = ("country", "track")
+    detail_prefetch = ("pillars", "organisations", "agreements", "programs")
+    reference_lookups = {
+        **Record.reference_lookups,
+        "country": ("country",),
+        "organisation": ("organisations",),
+        "track": ("track",),
+        "pillar": ("pillars",),
+    }
+    schema_type = "Event"
+    has_calendar = True
+
     class Kind(models.TextChoices):
         DIALOGUE = "dialogue", _("Dialogue")
         JCC_MEETING = "jcc-meeting", _("Joint Cooperation Committee meeting")
@@ -674,6 +754,18 @@ class Event(Record):
 
 class Mission(Record):
     required_translations = (*Record.required_translations, "city")
+    url_prefix = _("missions/")
+    date_field = "opened_on"
+    date_precision_field = "opened_precision"
+    list_related = ("country",)
+    detail_select = ("country",)
+    detail_prefetch = ("accredited_countries", "accredited_organisations", "heads")
+    reference_lookups = {
+        **Record.reference_lookups,
+        "country": ("country", "accredited_countries"),
+        "organisation": ("accredited_organisations",),
+    }
+    schema_type = "GovernmentOrganization"
 
     class Kind(models.TextChoices):
         MISSION_TO_ORGANISATION = "mission", _("Mission to an organisation")
@@ -791,6 +883,18 @@ class HeadOfMission(models.Model):
 
 
 class AssistanceProgram(Record):
+    url_prefix = _("programs/")
+    date_field = "start_year"
+    end_date_field = "end_year"
+    detail_prefetch = ("pillars", "countries", "organisations", "agreements", "events")
+    reference_lookups = {
+        **Record.reference_lookups,
+        "country": ("countries",),
+        "organisation": ("organisations",),
+        "pillar": ("pillars",),
+    }
+    schema_type = "MonetaryGrant"
+
     class Sector(models.TextChoices):
         GOVERNANCE = "governance", _("Governance, human rights and the rule of law")
         PEACE_SECURITY = "peace-security", _("Peace and security")
@@ -908,6 +1012,13 @@ class AssistanceProgram(Record):
 
 
 CONTENT_MODELS = (Event, Agreement, Mission, AssistanceProgram)
+#: What the content is described with, each with a public page listing the records that name it.
+REFERENCE_MODELS = (Country, Organisation, Track, Pillar, Source)
+
+
+def content_model(name):
+    """The content type of a model name ("event")."""
+    return next(model for model in CONTENT_MODELS if model._meta.model_name == name)
 
 
 # ---------------------------------------------------------------------------------------------

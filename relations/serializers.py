@@ -29,14 +29,7 @@ from .models import (
     Source,
     Track,
 )
-from .views import REFERENCE_FILTERS, REFERENCE_LOOKUPS
-
-# How the API names each model's objects: its lookup field (in the URL and the links).
-LOOKUP_FIELDS = {Country: "code", Track: "number"}
-
-
-def lookup_field(model):
-    return LOOKUP_FIELDS.get(model, "slug")
+from .selectors import filter_name, naming_models
 
 
 def api_url_name(model):
@@ -82,12 +75,12 @@ class PreciseDateField(serializers.Field):
 
 
 def identity(model):
-    return serializers.HyperlinkedIdentityField(view_name=api_url_name(model), lookup_field=lookup_field(model))
+    return serializers.HyperlinkedIdentityField(view_name=api_url_name(model), lookup_field=model.key_field)
 
 
 def link_serializer(model, *label_fields):
     """A compact serializer for a link to an object of `model`: its key, its name and its URLs."""
-    meta = type("Meta", (), {"model": model, "fields": [lookup_field(model), *label_fields, "url", "html_url"]})
+    meta = type("Meta", (), {"model": model, "fields": [model.key_field, *label_fields, "url", "html_url"]})
     return type(
         f"{model.__name__}Link",
         (serializers.ModelSerializer,),
@@ -124,11 +117,11 @@ class RecordsField(serializers.Field):
 
     def to_representation(self, value):
         model = type(value)
-        name, key = REFERENCE_FILTERS[model]
+        query = urlencode({filter_name(model): value.natural_key()[0]})
         request = self.context.get("request")
         links = {}
-        for content_model in REFERENCE_LOOKUPS[model]:
-            url = f"{reverse(f'api:{content_model._meta.model_name}-list')}?{urlencode({name: key(value)})}"
+        for content_model in naming_models(model):
+            url = f"{reverse(f'api:{content_model._meta.model_name}-list')}?{query}"
             links[content_model._meta.model_name] = request.build_absolute_uri(url) if request else url
         return links
 
@@ -383,14 +376,6 @@ class AssistanceProgramSerializer(RecordSerializer):
         )
 
 
-SERIALIZERS = {
-    Event: EventSerializer,
-    Agreement: AgreementSerializer,
-    Mission: MissionSerializer,
-    AssistanceProgram: AssistanceProgramSerializer,
-    Country: CountrySerializer,
-    Organisation: OrganisationSerializer,
-    Track: TrackSerializer,
-    Pillar: PillarSerializer,
-    Source: SourceSerializer,
-}
+def serializer_for(model):
+    """The API representation of a model: the serializer named after it (EventSerializer)."""
+    return globals()[f"{model.__name__}Serializer"]

@@ -9,7 +9,7 @@ each naming the other as its alternate (hreflang): the locations come from `reve
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import CONTENT_MODELS, Country, Organisation, Pillar, Source, Track
+from .models import CONTENT_MODELS, REFERENCE_MODELS
 
 
 class BaseSitemap(Sitemap):
@@ -62,5 +62,5 @@ def reference_sitemap(model):
 SITEMAPS = {
     "pages": PagesSitemap,
     **{model._meta.model_name: content_sitemap(model) for model in CONTENT_MODELS},
-    **{model._meta.model_name: reference_sitemap(model) for model in (Country, Organisation, Track, Pillar, Source)},
+    **{model._meta.model_name: reference_sitemap(model) for model in REFERENCE_MODELS},
 }

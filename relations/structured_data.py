@@ -13,6 +13,7 @@ not run it, and the Content-Security-Policy does not apply to it.
 """
 
 import json
+from functools import singledispatch
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
@@ -84,10 +85,11 @@ def place(city, country):
     )
 
 
-def common(record, url, schema_type):
+def common(record, url):
+    """What every record's description says, as its model's `schema_type`."""
     return {
         "@context": CONTEXT,
-        "@type": schema_type,
+        "@type": record.schema_type,
         "@id": url,
         "url": url,
         "name": record.title,
@@ -95,10 +97,18 @@ def common(record, url, schema_type):
     }
 
 
-def event_data(event, url):
+@singledispatch
+def structured_data(record, url):
+    """The record's schema.org description, as a dict; `url` is its permanent address. A content
+    type with properties of its own registers its function below."""
+    return compact({**common(record, url), "subjectOf": sources(record)})
+
+
+@structured_data.register
+def event_data(event: Event, url):
     return compact(
         {
-            **common(event, url, "Event"),
+            **common(event, url),
             "startDate": iso_date(event.start_date, event.date_precision),
             "endDate": iso_date(event.end_date, event.date_precision),
             "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
@@ -109,10 +119,11 @@ def event_data(event, url):
     )
 
 
-def agreement_data(agreement, url):
+@structured_data.register
+def agreement_data(agreement: Agreement, url):
     return compact(
         {
-            **common(agreement, url, "Legislation"),
+            **common(agreement, url),
             "legislationType": str(agreement.get_kind_display()),
             "legislationDate": iso_date(agreement.adopted_on, agreement.adopted_precision),
             "legislationLegalForce": LEGAL_FORCE.get(agreement.status),
@@ -124,10 +135,11 @@ def agreement_data(agreement, url):
     )
 
 
-def mission_data(mission, url):
+@structured_data.register
+def mission_data(mission: Mission, url):
     return compact(
         {
-            **common(mission, url, "GovernmentOrganization"),
+            **common(mission, url),
             "address": (place(mission.city, mission.country) or {}).get("address"),
             "foundingDate": iso_date(mission.opened_on, mission.opened_precision),
             "dissolutionDate": iso_date(mission.closed_on, mission.closed_precision),
@@ -138,25 +150,18 @@ def mission_data(mission, url):
     )
 
 
-def program_data(program, url):
+@structured_data.register
+def program_data(program: AssistanceProgram, url):
     amount = None
     if program.amount is not None:
         value = int(program.amount) if program.amount == program.amount.to_integral() else float(program.amount)
         amount = {"@type": "MonetaryAmount", "currency": program.currency, "value": value}
     return compact(
         {
-            **common(program, url, "MonetaryGrant"),
+            **common(program, url),
             "amount": amount,
             "funder": GOVERNMENT_OF_CANADA,
             "sponsor": [{"@type": "Organization", "name": org.name} for org in program.organisations.all()],
             "subjectOf": sources(program),
         }
     )
-
-
-BUILDERS = {Event: event_data, Agreement: agreement_data, Mission: mission_data, AssistanceProgram: program_data}
-
-
-def structured_data(record, url):
-    """The record's schema.org description, as a dict; `url` is its permanent address."""
-    return BUILDERS[type(record)](record, url)

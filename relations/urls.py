@@ -5,17 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import api, feeds, views
-from .models import Agreement, AssistanceProgram, Event, Mission, Organisation, Pillar, Source, Track
+from .models import CONTENT_MODELS, Organisation, Pillar, Source, Track
 from .sitemaps import SITEMAPS
-
-# Each content type's list and detail pages: (URL prefix, model). The prefixes are translated, so
-# that a French page's address is French (/fr/evenements/…); slugs are the same in both languages.
-CONTENT_URLS = [
-    (_("events/"), Event),
-    (_("agreements/"), Agreement),
-    (_("missions/"), Mission),
-    (_("programs/"), AssistanceProgram),
-]
 
 public_patterns = [
     path("", views.home, name="home"),
@@ -37,15 +28,19 @@ public_patterns = [
     path(_("pillars/<slug:slug>/"), views.ReferenceDetailView.as_view(model=Pillar), name="pillar-detail"),
     path(_("sources/<slug:slug>/"), views.ReferenceDetailView.as_view(model=Source), name="source-detail"),
 ]
-for prefix, model in CONTENT_URLS:
+# Each content type's list and detail pages, under its `url_prefix`. The prefixes are translated, so
+# that a French page's address is French (/fr/evenements/…); slugs are the same in both languages.
+for model in CONTENT_MODELS:
     name = model._meta.model_name
-    # The events' calendar, beside their list (the only type with dates worth a calendar).
+    # A calendar beside the list, for the types with dates worth one (events).
     calendar = (
-        [path("calendar.ics", views.EventCalendarView.as_view(), name="event-calendar")] if model is Event else []
+        [path("calendar.ics", views.CalendarView.as_view(model=model), name=f"{name}-calendar")]
+        if model.has_calendar
+        else []
     )
     public_patterns.append(
         path(
-            prefix,
+            model.url_prefix,
             include(
                 [
                     path("", views.RecordListView.as_view(model=model), name=f"{name}-list"),

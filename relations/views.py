@@ -9,9 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import CharField, Count, DateField, F, IntegerField, Prefetch, Q, Value
-from django.db.models.functions import Cast, ExtractYear
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,118 +24,28 @@ from django_filters.views import FilterMixin
 
 from .citations import citation, citation_response
 from .downloads import download_response
-from .filters import FILTERSETS, matching
-from .i18n import localized, localized_ordering
+from .filters import filterset_for
+from .i18n import localized
 from .ics import calendar_response
 from .models import (
     CONTENT_MODELS,
-    Agreement,
-    AssistanceProgram,
-    Citation,
     Country,
     Event,
-    Mission,
-    Organisation,
     Pillar,
-    Source,
     Track,
+)
+from .selectors import (
+    counts_by_decade,
+    filter_name,
+    list_records,
+    naming_models,
+    records_naming,
+    search_matches,
+    timeline_page,
+    with_related,
 )
 from .structured_data import json_ld, structured_data
 
-# What each content type loads with it for its detail page, so the page's query count does not
-# depend on how many related records it shows.
-DETAIL_RELATED = {
-    Event: {"select": ["country", "track"], "prefetch": ["pillars", "organisations", "agreements", "programs"]},
-    Agreement: {
-        "select": ["country", "supersedes"],
-        "prefetch": ["party_countries", "party_organisations", "pillars", "events", "programs", "superseded_by"],
-    },
-    Mission: {"select": ["country"], "prefetch": ["accredited_countries", "accredited_organisations", "heads"]},
-    AssistanceProgram: {"select": [], "prefetch": ["pillars", "countries", "organisations", "agreements", "events"]},
-}
-
-
-def related_queryset(model, name):
-    """What a record's relation `name` shows the public: of other content, only listed records."""
-    field = model._meta.get_field(name)
-    queryset = field.related_model._default_manager.all()
-    return queryset.listed() if field.related_model in CONTENT_MODELS else queryset
-
-
-def with_related(records):
-    """Records with everything their detail page (or API representation) shows, in a fixed number
-    of queries whatever their number: related rows, citations and the "Date modified"."""
-    model = records.model
-    related = DETAIL_RELATED[model]
-    published_related = [Prefetch(name, queryset=related_queryset(model, name)) for name in related["prefetch"]]
-    citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
-    return (
-        records.with_date_modified().select_related(*related["select"]).prefetch_related(*published_related, citations)
-    )
-
-
-# How each kind of reference data is linked to the content types: the lookups that name it.
-REFERENCE_LOOKUPS = {
-    Country: {
-        Event: ["country"],
-        Agreement: ["country", "party_countries"],
-        Mission: ["country", "accredited_countries"],
-        AssistanceProgram: ["countries"],
-    },
-    Organisation: {
-        Event: ["organisations"],
-        Agreement: ["party_organisations"],
-        Mission: ["accredited_organisations"],
-        AssistanceProgram: ["organisations"],
-    },
-    Track: {Event: ["track"]},
-    Pillar: {Event: ["pillars"], Agreement: ["pillars"], AssistanceProgram: ["pillars"]},
-    Source: {model: ["citations__source"] for model in CONTENT_MODELS},
-}
-
-
-# What each content type's list rows show beyond its own columns, loaded with it in one query.
-LIST_RELATED = {
-    Event: ["country", "track"],
-    Agreement: ["country"],
-    Mission: ["country"],
-    AssistanceProgram: [],
-}
-
-# The list filter that selects the records naming a piece of reference data, and the value of it.
-REFERENCE_FILTERS = {
-    Country: ("country", lambda country: country.code),
-    Organisation: ("organisation", lambda organisation: organisation.slug),
-    Track: ("track", lambda track: track.number),
-    Pillar: ("pillar", lambda pillar: pillar.slug),
-    Source: ("source", lambda source: source.slug),
-}
-
-# Each content type's date, as the timeline and the home page's decades place it.
-DATE_FIELDS = {Event: "start_date", Agreement: "adopted_on", Mission: "opened_on", AssistanceProgram: "start_year"}
-# What a timeline entry shows of each type, as the columns of the combined timeline query (one
-# type each, shared by the four types: see timeline_rows) and the field each holds.
-TIMELINE_COLUMNS = {
-    "t_title": CharField(),
-    "t_slug": CharField(),
-    "t_date": DateField(),
-    "t_end_date": DateField(),
-    "t_precision": CharField(),
-    "t_start_year": IntegerField(),
-    "t_end_year": IntegerField(),
-}
-TIMELINE_FIELDS = {
-    Event: {
-        "t_title": "title",
-        "t_slug": "slug",
-        "t_date": "start_date",
-        "t_end_date": "end_date",
-        "t_precision": "date_precision",
-    },
-    Agreement: {"t_title": "title", "t_slug": "slug", "t_date": "adopted_on", "t_precision": "adopted_precision"},
-    Mission: {"t_title": "title", "t_slug": "slug", "t_date": "opened_on", "t_precision": "opened_precision"},
-    AssistanceProgram: {"t_title": "title", "t_slug": "slug", "t_start_year": "start_year", "t_end_year": "end_year"},
-}
 FIRST_YEAR = 1977  # Canada became a dialogue partner of ASEAN.
 
 # How many records of each type a reference page or the search page shows before "See all".
@@ -156,13 +63,8 @@ def crumb(model):
     return {"url": list_url(model), "label": model._meta.verbose_name_plural}
 
 
-def record_year(record):
-    value = getattr(record, DATE_FIELDS[type(record)])
-    return value if isinstance(value, int) else value.year
-
-
 def home(request):
-    totals, decade_counts = home_counts()
+    totals, decade_counts = counts_by_decade(decade_range())
     sections = []
     for model in CONTENT_MODELS:
         count = totals[model]
@@ -189,30 +91,6 @@ FIRST_DECADE = 1960
 def decade_range(first=FIRST_DECADE):
     this_decade = datetime.date.today().year // 10 * 10
     return range(first, this_decade + 10, 10)
-
-
-def home_counts():
-    """How many records of each type are listed, and how many of them in each decade: one query a
-    type, which reads the type's listed index rather than its table (4 queries)."""
-    totals, counts = {}, {}
-    decades_shown = decade_range()
-    for model in CONTENT_MODELS:
-        field = DATE_FIELDS[model]
-
-        def within(first, last, field=field, model=model):
-            if model is AssistanceProgram:
-                return Q(**{f"{field}__gte": first, f"{field}__lte": last})
-            return Q(**{f"{field}__gte": datetime.date(first, 1, 1), f"{field}__lte": datetime.date(last, 12, 31)})
-
-        buckets = {f"d{decade}": within(decade, decade + 9) for decade in decades_shown}
-        buckets[f"d{decades_shown[0]}"] = within(1, decades_shown[0] + 9)
-        row = model.objects.listed().aggregate(
-            total=Count("pk"), **{name: Count("pk", filter=condition) for name, condition in buckets.items()}
-        )
-        totals[model] = row.pop("total")
-        for name, n in row.items():
-            counts[int(name[1:])] = counts.get(int(name[1:]), 0) + n
-    return totals, counts
 
 
 def decades(counts):
@@ -268,13 +146,12 @@ class RecordListView(FilterMixin, ListView):
     template_name_suffix = "_list"
 
     def get_filterset_class(self):
-        return FILTERSETS[self.model]
+        return filterset_for(self.model)
 
     def get_queryset(self):
         """The published records the filters start from, with what each row shows, in the model's
         order with titles in the page's language."""
-        records = self.model.objects.listed().select_related(*LIST_RELATED[self.model])
-        return records.order_by(*localized_ordering(self.model), "pk")
+        return list_records(self.model)
 
     def get_filtered_queryset(self):
         """The records the querystring's filters select, in the order it asks for, unpaginated.
@@ -301,8 +178,8 @@ class RecordListView(FilterMixin, ListView):
         context["download_urls"] = [(label, reverse(download, args=[fmt])) for fmt, label in DOWNLOAD_LABELS]
         # Follow what the page filtered: its Atom feed, and for events the calendar (same querystring).
         context["feed_url"] = reverse(f"relations:{self.model._meta.model_name}-feed")
-        if self.model is Event:
-            context["calendar_url"] = reverse("relations:event-calendar")
+        if self.model.has_calendar:
+            context["calendar_url"] = reverse(f"relations:{self.model._meta.model_name}-calendar")
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         return context
@@ -320,11 +197,9 @@ class RecordDownloadView(RecordListView):
         return download_response(self.get_filtered_queryset(), fmt)
 
 
-class EventCalendarView(RecordListView):
-    """The events the events list page filtered, as an iCalendar file (relations.ics): every one
-    known to the day, in one query."""
-
-    model = Event
+class CalendarView(RecordListView):
+    """The records a list page filtered, as an iCalendar file (relations.ics): every one known to
+    the day, in one query. For the content types that declare `has_calendar` (events)."""
 
     def get(self, request, *args, **kwargs):
         return calendar_response(self.get_filtered_queryset(), request)
@@ -348,19 +223,15 @@ def search(request):
     more = False
     if text:
         for model in CONTENT_MODELS:
-            candidates = model.objects.listed().search(text).order_by().values("pk")[: SEARCH_CANDIDATES + 1]
-            count = candidates.count()
-            capped = count > SEARCH_CANDIDATES
-            count = min(count, SEARCH_CANDIDATES)
+            count, capped, records = search_matches(model, text, SEARCH_CANDIDATES, SAMPLE_SIZE)
             more = more or capped
             total += count
-            records = model.objects.filter(pk__in=candidates).ranked(text)
             groups.append(
                 {
                     "name": model._meta.verbose_name_plural,
                     "count": count,
                     "more": capped,
-                    "records": records[:SAMPLE_SIZE] if count else [],
+                    "records": records,
                     "url": list_url(model, q=text),
                 }
             )
@@ -404,69 +275,11 @@ class TimelineForm(forms.Form):
 TIMELINE_PAGE_SIZE = 100
 
 
-def timeline_rows(model, data):
-    """One content type's part of the timeline: its dated, listed records that the filters keep,
-    as rows of the columns every type shares (its own date columns under common names), ordered by
-    date. None if the filters leave the type out."""
-    if model._meta.model_name not in set(data.get("type") or [m._meta.model_name for m in CONTENT_MODELS]):
-        return None
-    if (data.get("track") and model is not Event) or (data.get("pillar") and model is Mission):
-        return None
-    field = DATE_FIELDS[model]
-    records = model.objects.listed().filter(**{f"{field}__isnull": False})
-    if data.get("track"):
-        records = records.filter(track__in=data["track"])
-    if data.get("pillar"):
-        records = records.filter(pk__in=model.objects.filter(pillars__in=data["pillar"]).values("pk"))
-    if model is AssistanceProgram:
-        if data.get("year_from"):
-            records = records.filter(start_year__gte=data["year_from"])
-        if data.get("year_to"):
-            records = records.filter(start_year__lte=data["year_to"])
-    else:
-        if data.get("year_from"):
-            records = records.filter(**{f"{field}__gte": datetime.date(data["year_from"], 1, 1)})
-        if data.get("year_to"):
-            records = records.filter(**{f"{field}__lte": datetime.date(data["year_to"], 12, 31)})
-    # Every column an annotation, named and typed alike in each type, so that the four combine.
-    columns = {"t_type": Value(model._meta.model_name), "t_pk": F("pk")}
-    for column, output_field in TIMELINE_COLUMNS.items():
-        name = timeline_field(model, column)
-        # A typed NULL: PostgreSQL cannot combine an untyped one with another type's column.
-        columns[column] = F(name) if name else Cast(Value(None), output_field=output_field)
-    columns["t_year"] = Cast(F(field) if model is AssistanceProgram else ExtractYear(field), IntegerField())
-    return records.annotate(**columns).values(*columns).order_by()
-
-
-# How each type's rows are ordered: as the whole timeline is, so that its first rows are the
-# ones the page needs (served by the type's date index).
-TIMELINE_ORDER = {
-    Event: ["start_date", "title", "pk"],
-    Agreement: ["adopted_on", "title", "pk"],
-    Mission: ["opened_on", "title", "pk"],
-    AssistanceProgram: ["start_year", "title", "pk"],
-}
-
-
-def timeline_field(model, column):
-    """The field a timeline column holds for `model`: the title in the page's language."""
-    name = TIMELINE_FIELDS[model].get(column)
-    return localized(name) if name == "title" else name
-
-
-def timeline_entry(row):
-    """A timeline row as an entry: an unsaved record (enough for its date, title and address)."""
-    model = next(model for model in CONTENT_MODELS if model._meta.model_name == row["t_type"])
-    record = model(pk=row["t_pk"], **{timeline_field(model, column): row[column] for column in TIMELINE_FIELDS[model]})
-    return {"record": record, "type": model._meta.verbose_name, "year": row["t_year"]}
-
-
 def timeline(request):
     """All four content types together in date order, grouped by decade or year, a page at a time.
 
-    One query a page, whatever the number of records: each type's first rows in date order (from
-    its date index), combined and ordered; one more row than the page shows says whether there is
-    a next page, instead of counting every record.
+    One query a page, whatever the number of records (selectors.timeline_page); one more row than
+    the page shows says whether there is a next page, instead of counting every record.
     """
     form = TimelineForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
@@ -475,22 +288,7 @@ def timeline(request):
     except ValueError:
         number = 1
     offset = (number - 1) * TIMELINE_PAGE_SIZE
-    parts = [rows for model in CONTENT_MODELS if (rows := timeline_rows(model, data)) is not None]
-    entries = []
-    if parts:
-        if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
-            # No type can place more rows on this page than its first offset + page size + 1.
-            parts = [
-                rows.order_by(*(localized(f) if f == "title" else f for f in TIMELINE_ORDER[rows.model]))[
-                    : offset + TIMELINE_PAGE_SIZE + 1
-                ]
-                for rows in parts
-            ]
-        combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        # By year, then by date within it (a program, known to the year, comes first in its year).
-        order = ["t_year", F("t_date").asc(nulls_first=True), "t_title", "t_type", "t_pk"]
-        rows = list(combined.order_by(*order)[offset : offset + TIMELINE_PAGE_SIZE + 1])
-        entries = [timeline_entry(row) for row in rows]
+    entries = timeline_page(data, offset, TIMELINE_PAGE_SIZE)
     has_next = len(entries) > TIMELINE_PAGE_SIZE
     entries = entries[:TIMELINE_PAGE_SIZE]
     by_year = data.get("group") == "year"
@@ -600,10 +398,9 @@ class ReferenceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        name, value = REFERENCE_FILTERS[self.model]
         groups = []
-        for model, lookups in REFERENCE_LOOKUPS[self.model].items():
-            records = self._records(model, lookups)
+        for model in naming_models(self.model):
+            records = records_naming(model, self.object)
             count = records.count()
             groups.append(
                 {
@@ -611,7 +408,7 @@ class ReferenceDetailView(DetailView):
                     "model_name": model._meta.model_name,
                     "count": count,
                     "records": records[:SAMPLE_SIZE] if count else [],
-                    "url": list_url(model, **{name: value(self.object)}),
+                    "url": list_url(model, **{filter_name(self.model): self.object.natural_key()[0]}),
                 }
             )
         context["record_groups"] = groups
@@ -621,11 +418,6 @@ class ReferenceDetailView(DetailView):
     def get_trail(self):
         return []
 
-    def _records(self, model, lookups):
-        # As the list filters select them (a record naming it twice, as its place and as a party,
-        # is listed once, and the count stays a plain one).
-        return matching(model.objects.listed(), lookups, [self.object])
-
 
 class CountryDetailView(ReferenceDetailView):
     model = Country
@@ -633,7 +425,7 @@ class CountryDetailView(ReferenceDetailView):
     slug_url_kwarg = "code"
 
     def get_object(self, queryset=None):
-        self.kwargs["code"] = self.kwargs["code"].upper()
+        self.kwargs["code"] = Country.normalize_key(self.kwargs["code"])
         return super().get_object(queryset)
 
     def get_trail(self):
