@@ -195,7 +195,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_MAX_UPLOAD_SIZE = int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
 
 # ---------------------------------------------------------------------------------------------
-# Security. See README.md, "Security", for what each setting defends against and its limits.
+# Security. See docs/security.md for what each setting defends against and its limits.
 # ---------------------------------------------------------------------------------------------
 
 # Behind the TLS-terminating proxy (README, Deploy) Django sees plain HTTP from the proxy; with
@@ -272,7 +272,7 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 # ---------------------------------------------------------------------------------------------
-# Open data: the read-only JSON API at /api/v1/ (see README.md, "Open data").
+# Open data: the read-only JSON API at /api/v1/ (see docs/open-data.md).
 # ---------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
