@@ -30,8 +30,8 @@ def translated(field_class, verbose_name, **options):
     """One field per language, e.g. `title_en, title_fr = translated(models.CharField, _("title"), …)`.
 
     Each language is a real column, so the admin, the history, imports and exports, fixtures and the
-    search triggers all see both without registration: see docs/architecture.md, "Why a column per language", for why this is
-    preferred here to django-modeltranslation.
+    search triggers all see both without registration: see docs/architecture.md, "Why a column per
+    language", for why this is preferred here to django-modeltranslation.
     """
     return tuple(
         field_class(format_lazy("{} ({})", verbose_name, name), **options) for _code, name in settings.LANGUAGES

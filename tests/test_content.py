@@ -257,7 +257,8 @@ def test_key_facts_beyond_events():
 
 @pytest.mark.usefixtures("content")
 def test_heading_claims_are_kept_as_discrepancies():
-    """The example of docs/content.md, Conventions: the heading names the 4th JCC in 1986 over a paragraph about the 11th, 1997."""
+    """The example in docs/content.md, Conventions: the heading names the 4th JCC in 1986 over a
+    paragraph about the 11th, 1997."""
     citation = Citation.objects.get(event__slug="jcc-11-montreal-1997")
     assert "1986" in citation.discrepancy and "ke-4" in citation.discrepancy
     thirteenth = Citation.objects.get(event__slug="asean-canada-dialogue-13-2016")
