@@ -388,7 +388,7 @@ class RecordQuerySet(models.QuerySet):
 
         In the active language. On PostgreSQL: full-text search on that language's stored search
         vector (`search_vector_en` or `search_vector_fr`, kept by a trigger, see migration
-        0005_english_and_french) with its stemming, ranked with SearchRank; the query understands quoted
+        0002_search_triggers) with its stemming, ranked with SearchRank; the query understands quoted
         phrases, "or" and "-word" (websearch syntax). Elsewhere (SQLite in development): every
         word must appear in the title, summary or body, newest first by the model's ordering.
         """
