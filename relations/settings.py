@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "relations",
+    # Dev-only: adds the `benchmark` command and nothing else (no models, pages or templates), so it
+    # is installed wherever the checkout has it; a deployment may leave the folder out.
+    *(["benchmarks"] if (BASE_DIR / "benchmarks").is_dir() else []),
 ]
 
 MIDDLEWARE = [

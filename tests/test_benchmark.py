@@ -1,10 +1,17 @@
-"""The benchmark command runs end to end (in its own throwaway database, hence a subprocess)."""
+"""The benchmark command runs end to end (in its own throwaway database, hence a subprocess), and its
+synthetic data covers every content type and imports as the fault test expects."""
 
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from benchmarks import data
+from relations.models import CONTENT_MODELS, Event
+from relations.resources import EventResource
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,3 +63,21 @@ def test_site_benchmark_measures_every_page_at_each_size_with_the_same_query_cou
     assert counts[0] == counts[1]
     assert all(count > 0 for count in counts[0].values())
     assert "Query counts are the same at every size." in output
+
+
+def test_the_synthetic_data_has_a_builder_for_every_content_type():
+    """A new content type without one would be left out of the site benchmark without a word."""
+    assert [kind.model for kind in data.CONTENT_TYPES] == list(CONTENT_MODELS)
+
+
+@pytest.mark.django_db
+def test_the_fault_tests_rows_import_whole():
+    """benchmarks/faults.py imports these rows and checks the links they name: they must import."""
+    data.reference_data()
+    rows = data.event_rows(range(5), prefix="fault-1-1", publication_status="published")
+    result = EventResource().import_data(rows)
+    assert not result.has_errors() and not result.has_validation_errors()
+    events = Event.objects.filter(slug__startswith="fault-1-1-", publication_status="published")
+    assert events.count() == 5
+    links = sum(len(data.event_pillars(n)) for n in range(5))
+    assert Event.pillars.through.objects.filter(event__in=events).count() == links == 7

@@ -1,5 +1,5 @@
 -- wrk: a filtered event list whose querystring changes on every request, so that no response can
--- come from the page cache (each is a new URL). Used by scripts/load.sh.
+-- come from the page cache (each is a new URL). Used by benchmarks/load.sh.
 local threads = 0
 
 function setup(thread)

@@ -16,7 +16,6 @@ import statistics
 import time
 import tracemalloc
 
-import tablib
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
@@ -25,13 +24,10 @@ from django.test.utils import CaptureQueriesContext, override_settings, setup_da
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
-from relations import sitebench
+from benchmarks import data, sitebench
 from relations.formats import CSV
-from relations.models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Track
+from relations.models import Country, Event, Organisation
 from relations.resources import EventResource, OrganisationResource
-
-COUNTRIES = ["BN", "KH", "CA", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN"]
-ORGANISATION_COLUMNS = ["slug", "name_en", "name_fr", "acronym_en", "kind", "description_en", "country"]
 
 
 class StockOrganisationResource(resources.ModelResource):
@@ -41,7 +37,7 @@ class StockOrganisationResource(resources.ModelResource):
 
     class Meta:
         model = Organisation
-        fields = ORGANISATION_COLUMNS
+        fields = data.ORGANISATION_COLUMNS
         import_id_fields = ["slug"]
 
 
@@ -49,69 +45,6 @@ class StockBulkOrganisationResource(StockOrganisationResource):
     class Meta(StockOrganisationResource.Meta):
         use_bulk = True
         batch_size = 1000
-
-
-def organisation_rows(count, description="Synthetic organisation number {n}, for the benchmark."):
-    return tablib.Dataset(
-        *(
-            (
-                f"organisation-{n}",
-                f"Organisation {n}",
-                f"Organisation nº {n}",
-                f"O{n}",
-                Organisation.Kind.OTHER,
-                description.format(n=n),
-                COUNTRIES[n % len(COUNTRIES)],
-            )
-            for n in range(count)
-        ),
-        headers=ORGANISATION_COLUMNS,
-    )
-
-
-def event_rows(count):
-    headers = [
-        "slug",
-        "title_en",
-        "title_fr",
-        "summary_en",
-        "summary_fr",
-        "kind",
-        "start_date",
-        "end_date",
-        "country",
-        "track",
-        "pillars",
-    ]
-    return tablib.Dataset(
-        *(
-            (
-                f"event-{n}",
-                f"Event {n}",
-                f"Événement {n}",
-                "A synthetic event.",
-                "Un événement synthétique.",
-                Event.Kind.FORUM,
-                f"{2000 + n % 25}-0{n % 9 + 1}-1{n % 9}",
-                "",
-                COUNTRIES[n % len(COUNTRIES)],
-                str(n % 9 + 1),
-                "economic; political-security" if n % 2 else "socio-cultural",
-            )
-            for n in range(count)
-        ),
-        headers=headers,
-    )
-
-
-def reference_data():
-    Country.objects.bulk_create(
-        Country(code=code, name_en=f"Country {code}", name_fr=f"Pays {code}") for code in COUNTRIES
-    )
-    Track.objects.bulk_create(Track(number=n, name_en=f"Track {n}", name_fr=f"Voie {n}") for n in range(1, 10))
-    Pillar.objects.bulk_create(
-        Pillar(slug=slug, name_en=slug, name_fr=slug) for slug in ["economic", "political-security", "socio-cultural"]
-    )
 
 
 def timed(function):
@@ -145,7 +78,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep",
             action="store_true",
-            help="Keep the database afterwards (e.g. for scripts/load.sh), and use it again if it is there already.",
+            help="Keep the database afterwards (e.g. for benchmarks/load.sh), and use it again if it is there already.",
         )
 
     def handle(self, *args, section, rows, skip_stock, sizes, repeat, database_name, keep, **options):
@@ -166,7 +99,6 @@ class Command(BaseCommand):
             for number, name in enumerate(SECTIONS if section == "all" else [section]):
                 if number:  # each section starts from an empty database
                     call_command("flush", interactive=False, verbosity=0)
-                (sitebench.reference_data if name == "site" else reference_data)()
                 SECTIONS[name](self, rows)
         finally:
             if keep:
@@ -182,7 +114,8 @@ class Command(BaseCommand):
 
     def benchmark_import(self, rows):
         rows = rows or 20_000
-        dataset = organisation_rows(rows)
+        data.reference_data()
+        dataset = data.organisation_rows(rows)
         self.stdout.write(f"\nImport: {rows:,} new organisations (five fields and one foreign key)")
 
         def clear():
@@ -194,7 +127,8 @@ class Command(BaseCommand):
                 Organisation.objects.bulk_create(
                     (
                         Organisation(
-                            **dict(zip(ORGANISATION_COLUMNS[:-1], row[:-1], strict=True)), country_id=countries[row[-1]]
+                            **dict(zip(data.ORGANISATION_COLUMNS[:-1], row[:-1], strict=True)),
+                            country_id=countries[row[-1]],
                         )
                         for row in dataset
                     ),
@@ -219,7 +153,7 @@ class Command(BaseCommand):
                 self.benchmark_reimport(rows, baseline)
             clear()
 
-        events = event_rows(rows)
+        events = data.event_rows(range(rows))
         seconds, result = timed(lambda: EventResource().import_data(events))
         assert not result.has_errors() and not result.has_validation_errors(), [
             r.error_dict for r in result.invalid_rows[:3]
@@ -229,7 +163,7 @@ class Command(BaseCommand):
 
     def benchmark_reimport(self, rows, baseline):
         """The same import again, each row edited, then once more with nothing changed."""
-        edited = organisation_rows(rows, description="Edited description {n}")
+        edited = data.organisation_rows(rows, description="Edited description {n}")
         for label, import_type in [("every row updated", "update"), ("every row unchanged (skipped)", "skip")]:
             seconds, result = timed(lambda: OrganisationResource().import_data(edited))
             assert result.totals[import_type] == rows, result.totals
@@ -237,16 +171,13 @@ class Command(BaseCommand):
 
     def benchmark_site(self, rows):
         """Each public page, at each size: server-side time (p50, p95) and SQL queries, cache off."""
+        data.site_reference_data()
         counts = {}
         slow = []
         for size in self.sizes:
             sitebench.fill(size)
-            numbers = sitebench.counts_for(size)
-            self.stdout.write(
-                f"\nSite: {size:,} events, {numbers[Agreement]:,} agreements, {numbers[Mission]:,} missions, "
-                f"{numbers[AssistanceProgram]:,} programs ({connection.vendor}, cache off, "
-                f"{self.repeat} requests a page)"
-            )
+            numbers = ", ".join(f"{data.count(kind, size):,} {kind.plural}" for kind in data.CONTENT_TYPES)
+            self.stdout.write(f"\nSite: {numbers} ({connection.vendor}, cache off, {self.repeat} requests a page)")
             self.stdout.write(f"  {'page':<34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
             with override_settings(DEBUG=False, PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["testserver"]):
                 client = Client()
@@ -286,30 +217,21 @@ class Command(BaseCommand):
 
     def benchmark_export(self, rows):
         rows = rows or 100_000
+        data.reference_data()
         self.stdout.write(f"\nExport: {rows:,} organisations to CSV")
-        countries = list(Country.objects.all())
+        countries = dict(Country.objects.values_list("code", "pk"))
         Organisation.objects.bulk_create(
-            (
-                Organisation(
-                    slug=f"organisation-{n}",
-                    name_en=f"Organisation {n}",
-                    name_fr=f"Organisation nº {n}",
-                    acronym_en=f"O{n}",
-                    description_en=f"Synthetic organisation number {n}, for the benchmark.",
-                    country=countries[n % len(countries)],
-                )
-                for n in range(rows)
-            ),
+            (Organisation(**data.organisation(n), country_id=countries[data.country_code(n)]) for n in range(rows)),
             batch_size=2000,
         )
 
         def export():
             return CSV().export_data(OrganisationResource().export())
 
-        seconds, data = timed(export)
-        assert data.count("\n") == rows + 1
+        seconds, exported = timed(export)
+        assert exported.count("\n") == rows + 1
         self.report("this project's export to CSV", rows, seconds)
-        del data
+        del exported
         tracemalloc.start()
         export()
         _current, peak = tracemalloc.get_traced_memory()

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Load test: gunicorn on loopback with production settings (debug off, whitenoise, the page cache),
 # and wrk against three URLs in turn, in the same run: a cached detail page, an uncached filtered
-# list (a new querystring on every request: scripts/vary.lua) and a static file. Prints requests/s,
+# list (a new querystring on every request: benchmarks/vary.lua) and a static file. Prints requests/s,
 # latency (p50, p99) and errors for each, and the two ratios the README's goals are about.
 #
 #   apt-get install wrk      # Debian's wrk 4
-#   DATABASE_URL=postgres://relations:…@127.0.0.1:5432/<a benchmark database> scripts/load.sh [seconds] [connections]
+#   DATABASE_URL=postgres://relations:…@127.0.0.1:5432/<a benchmark database> benchmarks/load.sh [seconds] [connections]
 #
 # The database is one `manage.py benchmark site --sizes 100000 --keep --database-name <name>` left
 # filled. Environment: WORKERS (gunicorn workers, default 2: one per core), PORT (default: a free one).
@@ -59,7 +59,7 @@ run() {  # label, then wrk's arguments
 
 printf "%-28s %12s %10s %10s %8s\n" "page" "requests/s" "p50" "p99" "errors"
 run "cached detail page" "$BASE$DETAIL"
-run "uncached filtered list" -s scripts/vary.lua "$BASE"
+run "uncached filtered list" -s benchmarks/vary.lua "$BASE"
 run "static file" "$BASE$STATIC"
 
 awk '{rate[$1" "$2] = $NF} END {

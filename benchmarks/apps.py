@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BenchmarksConfig(AppConfig):
+    """Adds the `benchmark` management command; nothing else."""
+
+    name = "benchmarks"
+    verbose_name = "Benchmarks"
