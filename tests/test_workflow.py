@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
+from relations.i18n import in_both_languages
 from relations.management.commands.setup_roles import ROLES
 from relations.models import Citation, Event, PublicationStatus
-from relations.resources import in_both_languages
 
 from .factories import CitationFactory, CountryFactory, EventFactory, MissionFactory, SourceFactory, TrackFactory
 
