@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.translation import override
 
+from .importing.columns import batched
 from .models import (
     CONTENT_MODELS,
     Agreement,
@@ -26,7 +27,6 @@ from .models import (
     Source,
     Track,
 )
-from .resources import batched
 
 COUNTRIES = {
     "BN": 1984,
