@@ -160,7 +160,7 @@ class Untranslated(Refused):
 
 
 def not_a_step_message(source, target):
-    labels = ", ".join(f"“{PublicationStatus(status).label}”" for status in targets(source))
+    labels = ", ".join(_("“%(status)s”") % {"status": PublicationStatus(status).label} for status in targets(source))
     return _("A record cannot go from “%(source)s” to “%(target)s”; from “%(source)s” it can go to %(targets)s.") % {
         "source": PublicationStatus(source).label,
         "target": PublicationStatus(target).label,
