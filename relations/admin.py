@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -15,13 +14,12 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import workflow
 from .formats import FORMATS, ImportFileError, ImportForm
 from .i18n import LANGUAGE_CODES, localized
 from .models import (
     CITED_FIELDS,
     CONTENT_MODELS,
-    PUBLIC_STATUSES,
-    UNPUBLISHED_STATUSES,
     Agreement,
     AssistanceProgram,
     Citation,
@@ -31,7 +29,6 @@ from .models import (
     Mission,
     Organisation,
     Pillar,
-    PublicationStatus,
     Source,
     Track,
 )
@@ -160,17 +157,6 @@ class SourceAdmin(ImportExport, admin.ModelAdmin):
 # ---------------------------------------------------------------------------------------------
 
 
-def may_change_public(request, model):
-    """Whether the user may change what the public sees of this content type: `publish_<model>`."""
-    opts = model._meta
-    return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('publish', opts)}")
-
-
-def may_change_record(request, record):
-    """A draft or a record in review is open to editors; a public record only to publishers."""
-    return record.publication_status in UNPUBLISHED_STATUSES or may_change_public(request, type(record))
-
-
 class HistoryAdmin(SimpleHistoryAdmin):
     """Per-change history (who, when, what) with comparison and revert, under the change permission."""
 
@@ -214,20 +200,34 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset.filter(condition)
 
 
+class RecordForm(forms.ModelForm):
+    """A record's form: its status changes only along a step of the workflow (draft to archived
+    is refused, as it is in an import)."""
+
+    def clean_publication_status(self):
+        status = self.cleaned_data["publication_status"]
+        stored = self.instance.publication_status  # the form's values are set on it after cleaning
+        if self.instance.pk is not None and not workflow.is_allowed(stored, status):
+            raise forms.ValidationError(workflow.not_a_step_message(stored, status))
+        return status
+
+
 class RecordAdmin(ImportExport, HistoryAdmin):
     """What the admins of the four content types share, including the editorial workflow.
 
-    Who may do what comes from Django's permissions (the roles are groups: see setup_roles):
+    The workflow's rules are relations.workflow's (the roles are groups: see setup_roles):
     `change_<model>` lets a user edit drafts and records in review and submit them for review;
     `publish_<model>` also lets them publish, archive, return public records to draft and edit
     public records; `delete_<model>` lets them delete. Every rule is checked on the server: an
-    action the user may not run is not in `get_actions`, so posting it does nothing, and a status
-    the user may not set is not a valid choice in the form.
+    action the user may not run is not in `get_actions`, so posting it does nothing, each record
+    an action moves is checked by `workflow.transition`, and a status the user may not set, or
+    may not reach from the stored one, is not a valid choice in the form.
     """
 
     class Media:
         css = {"all": ["css/admin.css"]}
 
+    form = RecordForm
     formfield_overrides = HTTPS_URLS
     list_filter = ["publication_status", MissingTranslationFilter]
     search_fields = ["title_en", "title_fr", "slug", "summary_en", "summary_fr"]
@@ -242,71 +242,63 @@ class RecordAdmin(ImportExport, HistoryAdmin):
     record_fields = [("title_en", "title_fr"), "slug", ("summary_en", "summary_fr"), ("body_en", "body_fr")]
     publication_fieldset = (_("Publication"), {"fields": ["publication_status", ("created_at", "updated_at")]})
 
-    # --- permissions --------------------------------------------------------------------------
+    # --- permissions (the rules are relations.workflow's) -----------------------------------------
 
     def has_publish_permission(self, request, obj=None):
         """May publish, archive and unpublish: the `publish_<model>` permission."""
-        return may_change_public(request, self.model)
+        return workflow.may_publish(request.user, self.model)
 
     def has_change_permission(self, request, obj=None):
         # What the public sees changes only with a publisher's approval: without the publish
         # permission, a published or archived record is read-only.
-        return super().has_change_permission(request, obj) and (obj is None or may_change_record(request, obj))
+        return super().has_change_permission(request, obj) and (
+            obj is None or workflow.may_change_record(request.user, obj)
+        )
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "publication_status" and not self.has_publish_permission(request):
-            kwargs["choices"] = [(status.value, status.label) for status in UNPUBLISHED_STATUSES]
+            kwargs["choices"] = [
+                (status.value, status.label) for status in workflow.settable_statuses(request.user, self.model)
+            ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     # --- workflow actions ---------------------------------------------------------------------
 
     @admin.action(description=_("Submit the selected drafts for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._move(request, queryset, [PublicationStatus.DRAFT], PublicationStatus.REVIEW)
+        self._take_step(request, queryset, "submit_for_review")
 
     @admin.action(description=_("Publish the selected records"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._move(
-            request,
-            queryset,
-            [PublicationStatus.DRAFT, PublicationStatus.REVIEW, PublicationStatus.ARCHIVED],
-            PublicationStatus.PUBLISHED,
-        )
+        self._take_step(request, queryset, "publish")
 
     @admin.action(description=_("Archive the selected published records"), permissions=["publish"])
     def archive(self, request, queryset):
-        self._move(request, queryset, [PublicationStatus.PUBLISHED], PublicationStatus.ARCHIVED)
+        self._take_step(request, queryset, "archive")
 
     @admin.action(description=_("Return the selected records to draft"), permissions=["change"])
     def return_to_draft(self, request, queryset):
-        self._move(
-            request,
-            queryset,
-            [PublicationStatus.REVIEW, PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED],
-            PublicationStatus.DRAFT,
-        )
+        self._take_step(request, queryset, "return_to_draft")
 
-    def _move(self, request, queryset, sources, target):
-        """Move the selected records in `sources` that the user may change to `target`.
-
-        Saved one by one, so that each change has its own entry in the record's history (with the
-        user) and in the admin log.
-        """
+    def _take_step(self, request, queryset, name):
+        """Move the selected records the step starts from, one by one (`workflow.transition`), so
+        that each change has its own entry in the record's history (with the user) and in the admin
+        log; say how many moved, and why the others did not."""
+        step = workflow.STEPS[name]
         changed = refused = 0
         untranslated = []
-        for record in queryset.filter(publication_status__in=sources):
-            if not self.has_change_permission(request, record):
+        for record in queryset.filter(publication_status__in=step.sources):
+            try:
+                workflow.transition(record, step.target, request.user)
+            except workflow.Untranslated as refusal:
+                untranslated.append(refusal)
+                continue
+            except workflow.Refused:
                 refused += 1
                 continue
-            if target in PUBLIC_STATUSES and record.missing_translations():
-                untranslated.append(record)
-                continue
-            record.publication_status = target
-            record._history_user = request.user
-            record.save(update_fields=["publication_status", "updated_at"])
             self.log_change(request, record, [{"changed": {"fields": ["publication_status"]}}])
             changed += 1
-        label = PublicationStatus(target).label.lower()
+        label = workflow.PublicationStatus(step.target).label.lower()
         self.message_user(
             request,
             ngettext("%(count)d record is now %(status)s.", "%(count)d records are now %(status)s.", changed)
@@ -324,19 +316,8 @@ class RecordAdmin(ImportExport, HistoryAdmin):
                 % {"count": refused},
                 messages.WARNING,
             )
-        for record in untranslated:
-            missing = ", ".join(
-                str(record._meta.get_field(name).verbose_name) for name in record.missing_translations()
-            )
-            self.message_user(
-                request,
-                _(
-                    "“%(record)s” was not published: it has no %(missing)s. A public record needs its title and "
-                    "summary in English and in French."
-                )
-                % {"record": record, "missing": missing},
-                messages.ERROR,
-            )
+        for refusal in untranslated:
+            self.message_user(request, str(refusal), messages.ERROR)
 
 
 @admin.register(Event)
@@ -498,7 +479,7 @@ class RecordPartAdmin(HistoryAdmin):
     record_attribute = "record"
 
     def _may_change(self, request, obj):
-        return obj is None or may_change_record(request, getattr(obj, self.record_attribute))
+        return obj is None or workflow.may_change_record(request.user, getattr(obj, self.record_attribute))
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._may_change(request, obj)
@@ -508,8 +489,8 @@ class RecordPartAdmin(HistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         model = db_field.related_model
-        if model in CONTENT_MODELS and not may_change_public(request, model):
-            kwargs["queryset"] = model._default_manager.filter(publication_status__in=UNPUBLISHED_STATUSES)
+        if model in CONTENT_MODELS and not workflow.may_publish(request.user, model):
+            kwargs["queryset"] = model._default_manager.filter(publication_status__in=workflow.UNPUBLISHED_STATUSES)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -8,8 +8,9 @@ no session or messages cookie (staff always have a session). A response is store
 
 Invalidation: every stored page carries the cache *generation* it was made in; `bump()` starts a
 new generation, so every page stored before is a miss from then on. `relations.signals` bumps it
-whenever a model of this app is saved, deleted or has its many-to-many links changed, and the
-bulk import and `loadcontent` bump it themselves (bulk writes send no signals). Whatever happens,
+whenever a model of this app is saved, deleted or has its many-to-many links changed (a workflow
+step included), and the bulk import (once, after its writes), `loadcontent` and `restore` bump it
+themselves (bulk writes send no signals). Whatever happens,
 no page is kept longer than PAGE_CACHE_SECONDS: that is the longest the public can see stale
 content, e.g. with the per-process local-memory cache, where a change made through one server
 process cannot reach the others' caches (see README, Caching).

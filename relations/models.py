@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from .amounts import Currency, format_amount
 from .dates import DatePrecision, format_date, format_date_range, format_year_range, truncate_date
 from .i18n import LANGUAGE_CODES, Translation, active_language, localized, translated
+from .workflow import PUBLIC_STATUSES, PublicationStatus, workflow_permissions
 
 # Django's default permissions, plus importing and exporting, each its own permission
 # (relations.import_event, relations.export_event; see IMPORT_EXPORT_*_PERMISSION_CODE).
@@ -337,21 +338,6 @@ class Source(SlugKeyed):
 SEARCH_CONFIGS = {"en": "english", "fr": "french"}
 
 
-class PublicationStatus(models.TextChoices):
-    """Where a record is in the editorial workflow: draft → in review → published (→ archived)."""
-
-    DRAFT = "draft", _("Draft")
-    REVIEW = "review", _("In review")
-    PUBLISHED = "published", _("Published")
-    ARCHIVED = "archived", _("Archived")
-
-
-# What the public may see at a record's URL, and what an Editor (who may not publish) may change:
-# a record the public can see changes only with a Publisher's approval.
-PUBLIC_STATUSES = (PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED)
-UNPUBLISHED_STATUSES = (PublicationStatus.DRAFT, PublicationStatus.REVIEW)
-
-
 class RecordQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
@@ -430,11 +416,6 @@ def listed_indexes(name, ordering, include):
         )
         for code in LANGUAGE_CODES
     ]
-
-
-def workflow_permissions(model_name, verbose_name_plural):
-    """The permissions a content type adds to Django's add/change/delete/view (see setup_roles)."""
-    return [(f"publish_{model_name}", f"Can publish, archive and unpublish {verbose_name_plural}")]
 
 
 class Record(SlugKeyed):

@@ -3,9 +3,10 @@
 Why signals here (and only here): a published record changes through many paths (the admin's
 forms, inlines and workflow actions, history reverts, `loaddata`, the shell) and every one of them
 saves or deletes model instances. Hooking `post_save`, `post_delete` and `m2m_changed` for every
-model of this app catches them all, without each path having to remember. Bulk writes send no
-signals: the import (`relations.resources`) and `loadcontent` call `relations.cache.bump()`
-themselves.
+model of this app catches them all, without each path having to remember: a workflow step
+(`relations.workflow.transition`) is a save too. Bulk writes send no signals: the import
+(`relations.importing.Import.write`, once per import), `loadcontent` and `restore` call
+`relations.cache.bump()` themselves.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save

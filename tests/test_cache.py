@@ -173,3 +173,26 @@ def test_an_import_shows_at_once(client, event):
     )
     EventResource().import_data(dataset)
     assert seen(client, lists, "Imported forum, renamed")
+
+
+@pytest.mark.django_db
+def test_an_import_drops_the_cache_once_on_commit_and_a_preview_not_at_all(event, django_capture_on_commit_callbacks):
+    """However many tables it writes (here inserts, an update and many-to-many links)."""
+    from relations import cache
+
+    from .factories import PillarFactory
+
+    TrackFactory(number=1)
+    PillarFactory(slug="economic")
+    headers = ["slug", "title_en", "title_fr", "summary_en", "summary_fr", "kind", "start_date", "country", "track"]
+    headers += ["publication_status", "pillars", "end_date"]
+    rows = [(f"forum-{n}", f"Forum {n}", f"Forum {n}", "A.", "Un.", *FORUM, "economic", "") for n in range(30)]
+    rows.append((event.slug, "Renamed", "Renommé", "A forum.", "Un forum.", *FORUM, "economic", ""))
+    for dry_run, bumps in [(True, 0), (False, 1)]:
+        with django_capture_on_commit_callbacks() as callbacks:
+            result = EventResource().import_data(tablib.Dataset(*rows, headers=headers), dry_run=dry_run)
+        assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+        assert result.totals["new"] == 30 and result.totals["update"] == 1
+        assert [callback for callback in callbacks if callback is cache._new_generation] == [
+            cache._new_generation
+        ] * bumps

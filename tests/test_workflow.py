@@ -1,4 +1,7 @@
-"""The editorial workflow: statuses, roles enforced on the server, draft preview, history and restore."""
+"""The editorial workflow: statuses, the steps and who may take them (relations.workflow), roles
+enforced on the server, draft preview, history and restore."""
+
+import itertools
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -7,9 +10,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from simple_history.utils import bulk_create_with_history
 
+from relations import cache, workflow
+from relations.formats import CSV
+from relations.i18n import in_both_languages
 from relations.management.commands.setup_roles import ROLES
 from relations.models import Citation, Event, PublicationStatus
-from relations.resources import in_both_languages
+from relations.resources import EventResource, error_lines
 
 from .factories import CitationFactory, CountryFactory, EventFactory, MissionFactory, SourceFactory, TrackFactory
 
@@ -87,6 +93,156 @@ def test_listed_shows_published_and_public_adds_archived():
     assert list(Event.objects.listed()) == [records[PUBLISHED]]
     assert set(Event.objects.public()) == {records[PUBLISHED], records[ARCHIVED]}
     assert list(Event.objects.published()) == [records[PUBLISHED]]
+
+
+# --- the rules: every step, for every role ------------------------------------------------------
+
+#: The workflow's steps, and the least role that may take each (a Publisher may do what an Editor may).
+STEPS = {
+    (DRAFT, REVIEW): "Editor",
+    (REVIEW, DRAFT): "Editor",
+    (DRAFT, PUBLISHED): "Publisher",
+    (REVIEW, PUBLISHED): "Publisher",
+    (ARCHIVED, PUBLISHED): "Publisher",
+    (PUBLISHED, ARCHIVED): "Publisher",
+    (PUBLISHED, DRAFT): "Publisher",
+    (ARCHIVED, DRAFT): "Publisher",
+}
+MAY = {"Editor": {"Editor"}, "Publisher": {"Editor", "Publisher"}, "Importer": set()}
+
+
+class RoleUser:
+    """A user holding exactly one role's permissions (setup_roles.ROLES), without the database."""
+
+    def __init__(self, role):
+        self.codenames = set(ROLES[role])
+
+    def has_perm(self, perm):
+        app_label, codename = perm.split(".")
+        return app_label == "relations" and codename in self.codenames
+
+
+def expected(source, target, role):
+    if (source, target) not in STEPS:
+        return workflow.NotAStep
+    return None if STEPS[source, target] in MAY[role] else workflow.NotPermitted
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "role"),
+    [
+        (source, target, role)
+        for source, target in itertools.permutations(PublicationStatus, 2)
+        for role in ("Editor", "Publisher", "Importer")
+    ],
+)
+def test_every_step_for_every_role(source, target, role):
+    record = EventFactory.build(publication_status=source)
+    refusal = expected(source, target, role)
+    if refusal is None:
+        workflow.check(RoleUser(role), record, target)
+    else:
+        with pytest.raises(refusal):
+            workflow.check(RoleUser(role), record, target)
+    assert workflow.is_allowed(source, target) is ((source, target) in STEPS)
+
+
+def test_the_steps_are_the_admin_actions_and_staying_put_is_no_step():
+    assert set(STEPS) == workflow.TRANSITIONS
+    assert all(workflow.is_allowed(status, status) for status in PublicationStatus)
+    assert workflow.targets(DRAFT) == [REVIEW, PUBLISHED]
+    assert set(workflow.PUBLIC_STATUSES) == {PUBLISHED, ARCHIVED}
+    assert set(workflow.UNPUBLISHED_STATUSES) == {DRAFT, REVIEW}
+    assert str(workflow.NotAStep(DRAFT, ARCHIVED)) == (
+        "A record cannot go from “Draft” to “Archived”; from “Draft” it can go to “In review”, “Published”."
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "settable", "public_open"),
+    [
+        ("Editor", [DRAFT, REVIEW], False),
+        ("Publisher", list(PublicationStatus), True),
+        ("Importer", [DRAFT, REVIEW], False),
+    ],
+)
+def test_who_may_set_and_change_what(role, settable, public_open):
+    user = RoleUser(role)
+    assert workflow.settable_statuses(user, Event) == settable
+    assert workflow.may_change_record(user, EventFactory.build(publication_status=DRAFT))
+    assert workflow.may_change_record(user, EventFactory.build(publication_status=ARCHIVED)) is public_open
+    # Reference data has no workflow, and a management command (no user) is trusted.
+    assert workflow.may_publish(user, Citation) and workflow.may_publish(None, Event)
+
+
+def test_publishing_needs_both_languages():
+    record = EventFactory.build(publication_status=REVIEW, summary_fr="")
+    with pytest.raises(workflow.Untranslated) as refusal:
+        workflow.check(RoleUser("Publisher"), record, PUBLISHED)
+    assert refusal.value.missing == ["summary_fr"]
+    workflow.check(RoleUser("Publisher"), record, DRAFT)  # leaving it unpublished needs no translation
+
+
+@pytest.mark.django_db
+def test_a_transition_is_saved_with_its_history_entry_and_drops_the_cache_on_commit(
+    login, django_capture_on_commit_callbacks
+):
+    publisher = login("Publisher")
+    event = EventFactory(publication_status=REVIEW)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        workflow.transition(event, PUBLISHED, publisher)
+    assert status_of(event) == PUBLISHED
+    latest = event.history.first()
+    assert (latest.publication_status, latest.history_user, latest.history_type) == (PUBLISHED, publisher, "~")
+    assert cache._new_generation in callbacks  # relations.signals, on the save
+
+
+@pytest.mark.django_db
+def test_a_refused_transition_changes_nothing(login):
+    editor = login("Editor")
+    event = EventFactory(publication_status=REVIEW)
+    with pytest.raises(workflow.NotPermitted):
+        workflow.transition(event, PUBLISHED, editor)
+    with pytest.raises(workflow.NotAStep):
+        workflow.transition(event, ARCHIVED, editor)
+    assert status_of(event) == REVIEW
+    assert event.history.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "allowed"), [(PUBLISHED, True), (REVIEW, True), (ARCHIVED, False)])
+def test_an_import_moves_a_status_only_along_a_step(status, allowed):
+    event = EventFactory(slug="draft", publication_status=DRAFT)
+    content = f"slug,kind,start_date,publication_status\r\ndraft,{event.kind},2016,{status}\r\n".encode()
+    result = EventResource().import_data(CSV().create_dataset(content))
+    if allowed:
+        assert error_lines(result) == []
+    else:
+        assert error_lines(result) == [
+            "Row 2, column “publication_status”: A record cannot go from “Draft” to “Archived”; "
+            "from “Draft” it can go to “In review”, “Published”."
+        ]
+    assert status_of(event) == (status if allowed else DRAFT)
+
+
+@pytest.mark.django_db
+def test_a_new_record_may_be_imported_in_any_status():
+    content = b"slug,title_en,title_fr,summary_en,summary_fr,kind,start_date,publication_status\r\n"
+    content += b"x,X,X (FR),Y.,Y. (FR),dialogue,2016,archived\r\n"
+    assert error_lines(EventResource().import_data(CSV().create_dataset(content))) == []
+    assert Event.objects.get(slug="x").publication_status == ARCHIVED
+
+
+@pytest.mark.django_db
+def test_the_change_form_moves_a_status_only_along_a_step(client, login):
+    login("Publisher")
+    draft = EventFactory(publication_status=DRAFT)
+    response = client.post(admin_url(Event, "change", draft.pk), event_form(draft, publication_status=ARCHIVED))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["publication_status"] == [
+        "A record cannot go from “Draft” to “Archived”; from “Draft” it can go to “In review”, “Published”."
+    ]
+    assert status_of(draft) == DRAFT
 
 
 # --- roles --------------------------------------------------------------------------------------

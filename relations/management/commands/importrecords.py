@@ -13,9 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from relations.formats import FORMATS_BY_NAME, ImportFileError
-from relations.resources import RESOURCES, error_lines, file_stem
-
-RESOURCE_FOR_STEM = {file_stem(resource._meta.model): resource for resource in RESOURCES}
+from relations.resources import RESOURCES, error_lines, resources_by_stem
 
 
 class Command(BaseCommand):
@@ -24,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", help="Files named <records>.<csv|xlsx|json>, e.g. events.csv.")
         parser.add_argument(
-            "--model", choices=sorted(RESOURCE_FOR_STEM), help="What the files hold, if not their name."
+            "--model", choices=sorted(resources_by_stem()), help="What the files hold, if not their name."
         )
         parser.add_argument("--dry-run", action="store_true", help="Check and report; write nothing.")
 
@@ -61,10 +59,10 @@ class Command(BaseCommand):
     @staticmethod
     def resource(path, model):
         stem = model or path.stem
-        if stem not in RESOURCE_FOR_STEM:
-            names = ", ".join(RESOURCE_FOR_STEM)
-            raise CommandError(f"{path}: name the file after its records ({names}) or use --model.")
-        return RESOURCE_FOR_STEM[stem]
+        by_stem = resources_by_stem()
+        if stem not in by_stem:
+            raise CommandError(f"{path}: name the file after its records ({', '.join(by_stem)}) or use --model.")
+        return by_stem[stem]
 
     @staticmethod
     def file_format(path):

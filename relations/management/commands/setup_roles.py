@@ -42,7 +42,7 @@ ROLES = {
     "Publisher": [],  # filled in below
     # Import files of records, their citations and heads of mission, and reference data
     # (django-import-export's permissions), and see what is there. Without the Publisher role too,
-    # an import may not publish or change what the public sees (relations.resources).
+    # an import may not publish or change what the public sees (relations.workflow).
     "Importer": [
         *perms(["view"], CONTENT + PARTS + REFERENCE),
         *perms(["import", "export"], CONTENT + PARTS + REFERENCE),
