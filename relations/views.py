@@ -7,7 +7,6 @@ from itertools import groupby
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_permission_codename
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
+from . import workflow
 from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import filterset_for
@@ -344,9 +344,7 @@ class RecordDetailView(DetailView):
     template_name_suffix = "_detail"
 
     def is_preview(self):
-        opts = self.model._meta
-        user = self.request.user
-        return user.is_staff and user.has_perm(f"{opts.app_label}.{get_permission_codename('view', opts)}")
+        return workflow.may_preview(self.request.user, self.model)
 
     def get_queryset(self):
         records = self.model.objects.all() if self.is_preview() else self.model.objects.public()
