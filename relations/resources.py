@@ -411,12 +411,11 @@ RESOURCES = [
     AssistanceProgramResource,
     CitationResource,
 ]
-RESOURCE_FOR_MODEL = {resource._meta.model: resource for resource in RESOURCES}
 
 
 def resource_for(model):
     """The resource of a model (a queryset's `.model`), for the admin, commands and downloads."""
-    return RESOURCE_FOR_MODEL[model]
+    return next(resource for resource in RESOURCES if resource._meta.model is model)
 
 
 @functools.cache
