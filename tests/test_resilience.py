@@ -29,7 +29,7 @@ def test_a_view_that_loses_the_database_answers_503_and_the_next_request_works(c
     def unreachable(*args):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(views, "home_counts", unreachable)
+    monkeypatch.setattr(views, "counts_by_decade", unreachable)
     assert_clean_503(client.get(reverse("relations:home")))
     monkeypatch.undo()
     assert client.get(reverse("relations:home")).status_code == 200
