@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -178,26 +179,26 @@ def test_a_spreadsheet_saved_csv_imports_with_accents_and_retyped_dates(referenc
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "written"),
     [
-        ("1986", (datetime.date(1986, 1, 1), "year")),
-        (1986, (datetime.date(1986, 1, 1), "year")),
-        (1986.0, (datetime.date(1986, 1, 1), "year")),
-        ("2014-08", (datetime.date(2014, 8, 1), "month")),
-        ("August 2014", (datetime.date(2014, 8, 1), "month")),
-        ("2016-08-04", (datetime.date(2016, 8, 4), "day")),
-        ("August 4, 2016", (datetime.date(2016, 8, 4), "day")),
-        (datetime.datetime(2016, 8, 4), (datetime.date(2016, 8, 4), "day")),
+        ("1986", (datetime.date(1986, 1, 1), "year"), "1986"),
+        (1986, (datetime.date(1986, 1, 1), "year"), "1986"),
+        (1986.0, (datetime.date(1986, 1, 1), "year"), "1986"),
+        ("2014-08", (datetime.date(2014, 8, 1), "month"), "2014-08"),
+        ("August 2014", (datetime.date(2014, 8, 1), "month"), "2014-08"),
+        ("2016-08-04", (datetime.date(2016, 8, 4), "day"), "2016-08-04"),
+        ("August 4, 2016", (datetime.date(2016, 8, 4), "day"), "2016-08-04"),
+        (datetime.datetime(2016, 8, 4), (datetime.date(2016, 8, 4), "day"), "2016-08-04"),
     ],
 )
-def test_dates_are_read_with_their_precision(text, expected):
+def test_dates_are_read_with_their_precision(text, expected, written):
     assert parse_precise_date(text) == expected
-    assert format_precise_date(*expected) in {"1986", "2014-08", "2016-08-04"}
+    assert format_precise_date(*expected) == written
 
 
 @pytest.mark.parametrize("text", ["04/08/2016", "2016-02-30", "yesterday", "Augst 2014", "2016-13"])
 def test_ambiguous_or_impossible_dates_are_refused(text):
-    with pytest.raises(Exception, match="is not a date"):
+    with pytest.raises(ValidationError, match="is not a date"):
         parse_precise_date(text)
 
 
