@@ -9,6 +9,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.test.utils import modify_settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -51,6 +52,9 @@ def server(django_db_setup, playwright):
     with modify_settings(ALLOWED_HOSTS={"append": live.thread.host}):
         yield live
     live.stop()
+    # The connections opened in Playwright's context (`transactional_db` closes them after each test,
+    # `db` does not): an open one would keep PostgreSQL from dropping the test database.
+    connections.close_all()
 
 
 @pytest.fixture(scope="session")
