@@ -16,8 +16,12 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The whole suite, browser tests included. PYTEST_ARGS passes more to pytest, e.g.
+# `make test PYTEST_ARGS="--ignore=tests/browser"` for all but the browser tests (as CI does on SQLite).
+PYTEST_ARGS ?=
+
 test: $(VENV)/.installed chromium
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Installs Chromium (and a font to draw text with) when it is missing: as root with apt-get, as
 # CI does on a bare Debian machine; otherwise says what to install.

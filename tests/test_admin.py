@@ -66,37 +66,37 @@ def test_every_model_of_the_app_is_in_the_admin():
     }
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)
-def test_changelist_add_and_change_pages_open(admin_client, model):
-    make_rows(2)
-    obj = model._default_manager.first()
-    for url in (admin_url(model, "changelist"), admin_url(model, "add"), admin_url(model, "change", obj.pk)):
-        response = admin_client.get(url)
-        assert response.status_code == 200, url
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)
-def test_changelist_queries_do_not_grow_with_rows(admin_client, model, django_assert_max_num_queries):
-    url = admin_url(model, "changelist")
-    make_rows(2)
-    with CaptureQueriesContext(connection) as few:
-        shown_before = len(admin_client.get(url).context["cl"].result_list)
-    make_rows(10)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = admin_client.get(url)
-    assert response.status_code == 200
-    assert len(response.context["cl"].result_list) > shown_before
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)
-def test_change_page_queries_are_bounded(admin_client, model, django_assert_max_num_queries):
+@pytest.fixture(scope="class")
+def rows(class_db):
     make_rows(3)
-    obj = model._default_manager.first()
-    with django_assert_max_num_queries(40):
-        assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("rows")
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.model_name)
+class TestEveryAdminPage:
+    """Three rows of every model, made once for the class (each test's changes are rolled back)."""
+
+    def test_changelist_add_and_change_pages_open(self, admin_client, model):
+        obj = model._default_manager.first()
+        for url in (admin_url(model, "changelist"), admin_url(model, "add"), admin_url(model, "change", obj.pk)):
+            response = admin_client.get(url)
+            assert response.status_code == 200, url
+
+    def test_changelist_queries_do_not_grow_with_rows(self, admin_client, model, django_assert_max_num_queries):
+        url = admin_url(model, "changelist")
+        with CaptureQueriesContext(connection) as few:
+            shown_before = len(admin_client.get(url).context["cl"].result_list)
+        make_rows(10)
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            response = admin_client.get(url)
+        assert response.status_code == 200
+        assert len(response.context["cl"].result_list) > shown_before
+
+    def test_change_page_queries_are_bounded(self, admin_client, model, django_assert_max_num_queries):
+        obj = model._default_manager.first()
+        with django_assert_max_num_queries(40):
+            assert admin_client.get(admin_url(model, "change", obj.pk)).status_code == 200
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from relations.dates import format_year_range, iso_date, parse_precise_date
 
@@ -49,5 +50,5 @@ def test_year_ranges(start, end, expected):
 
 @pytest.mark.parametrize("text", ["04/08/2016", "2016-02-30", "yesterday", "Augst 2014", "2016-13"])
 def test_ambiguous_or_impossible_dates_are_refused(text):
-    with pytest.raises(Exception, match="is not a date"):
+    with pytest.raises(ValidationError, match="is not a date"):
         parse_precise_date(text)

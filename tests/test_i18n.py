@@ -214,7 +214,11 @@ def test_the_admin_refuses_to_publish_an_untranslated_record_and_says_why(admin_
     assert translated.publication_status == "published"
     assert untranslated.publication_status == "review"
     messages = [str(message) for message in response.context["messages"]]
-    assert any("“Consultation” was not published" in message and "summary (French)" in message for message in messages)
+    assert messages == [
+        "1 record is now published.",
+        "“Consultation” was not published: it has no summary (French). "
+        "A public record needs its title and summary in English and in French.",
+    ]
 
 
 def test_the_admin_form_names_the_missing_translation(admin_client, db):

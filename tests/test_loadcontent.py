@@ -1,3 +1,6 @@
+import io
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -72,3 +75,30 @@ def test_a_loaded_record_starts_its_history_dated_as_in_the_fixture(tmp_path, re
     assert entry.history_change_reason == "Loaded from the fixtures"
     assert entry.history_date == event.updated_at
     assert event.date_modified.year == 2021
+
+
+# The shipped fixtures loaded twice into an empty database: the second time changes nothing.
+
+
+def snapshot():
+    out = io.StringIO()
+    call_command("dumpdata", "relations", natural_foreign=True, natural_primary=True, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_loadcontent_twice_adds_nothing_and_changes_nothing():
+    call_command("loadcontent", stdout=io.StringIO())
+    before = snapshot()
+    out = io.StringIO()
+    call_command("loadcontent", stdout=out)
+    assert re.findall(r"(\d+) added", out.getvalue()) == ["0", "0"]
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_loaddata_of_the_fixtures_is_idempotent():
+    call_command("loaddata", "reference", "content", verbosity=0)
+    before = snapshot()
+    call_command("loaddata", "reference", "content", verbosity=0)
+    assert snapshot() == before

@@ -5,6 +5,7 @@ import pytest
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from relations.models import (
@@ -219,7 +220,7 @@ def test_a_record_cites_a_locator_once_but_may_cite_many():
 @pytest.mark.django_db
 def test_deleting_a_record_deletes_its_citations_but_a_cited_source_is_protected():
     citation = CitationFactory()
-    with pytest.raises(Exception, match="protected"), transaction.atomic():
+    with pytest.raises(ProtectedError, match="protected"), transaction.atomic():
         citation.source.delete()
     citation.event.delete()
     assert not Citation.objects.exists()

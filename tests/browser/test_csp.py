@@ -24,8 +24,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 class Visitor:
     """Opens pages in `page` and keeps every CSP violation, from the DOM event and the console."""
 
-    def __init__(self, page, live_server):
-        self.page, self.base = page, live_server.url
+    def __init__(self, page, server):
+        self.page, self.base = page, server.url
         self.violations = []
         page.add_init_script(RECORD_VIOLATIONS)
         page.on(
@@ -52,8 +52,8 @@ def content(transactional_db):
     return {"event": event, "mission": mission, "draft": draft, "country": country}
 
 
-def test_public_pages_have_no_csp_violation(page, live_server, content):
-    visitor = Visitor(page, live_server)
+def test_public_pages_have_no_csp_violation(page, server, content):
+    visitor = Visitor(page, server)
     for path in [
         reverse("relations:home"),
         content["event"].get_absolute_url(),
@@ -89,14 +89,14 @@ def admin_paths(content):
     return paths
 
 
-def test_admin_pages_have_no_csp_violation_and_their_scripts_run(page, live_server, content):
+def test_admin_pages_have_no_csp_violation_and_their_scripts_run(page, server, content):
     User.objects.create_superuser("admin", password="a long test password")
-    visitor = Visitor(page, live_server)
+    visitor = Visitor(page, server)
     visitor.open(reverse("admin:login"))
     page.fill("#id_username", "admin")
     page.fill("#id_password", "a long test password")
     page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    page.wait_for_url(f"{server.url}/admin/")
 
     for path in admin_paths(content):
         visitor.open(path)
