@@ -13,18 +13,8 @@ from typing import NamedTuple
 
 import tablib
 
-from relations.models import (
-    Agreement,
-    AssistanceProgram,
-    Country,
-    Event,
-    Mission,
-    Organisation,
-    Pillar,
-    PublicationStatus,
-    Source,
-    Track,
-)
+from relations.models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Source, Track
+from relations.workflow import PublicationStatus
 
 #: Each country's code and the year it joined ASEAN (Canada: never).
 COUNTRIES = {

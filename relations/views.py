@@ -27,13 +27,7 @@ from .downloads import download_response
 from .filters import filterset_for
 from .i18n import localized
 from .ics import calendar_response
-from .models import (
-    CONTENT_MODELS,
-    Country,
-    Event,
-    Pillar,
-    Track,
-)
+from .models import CONTENT_MODELS, Country, Event, Pillar, Track
 from .selectors import (
     counts_by_decade,
     filter_name,

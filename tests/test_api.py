@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openapi_spec_validator import validate
 
-from relations.models import Event, PublicationStatus
+from relations.models import Event
+from relations.workflow import PublicationStatus
 
 from . import sample
 from .factories import AgreementFactory, CountryFactory, EventFactory, PillarFactory

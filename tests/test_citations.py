@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from relations.citations import bibtex
-from relations.models import PublicationStatus
+from relations.workflow import PublicationStatus
 
 from .factories import AgreementFactory, AssistanceProgramFactory, EventFactory, MissionFactory
 

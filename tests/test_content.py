@@ -18,20 +18,20 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils.html import escape
 
+from relations.amounts import Currency
+from relations.dates import truncate_date
+from relations.i18n import LANGUAGE_CODES
 from relations.models import (
     CONTENT_MODELS,
-    LANGUAGE_CODES,
     Agreement,
     AssistanceProgram,
     Citation,
-    Currency,
     Event,
     HeadOfMission,
     Mission,
-    PublicationStatus,
     Source,
-    truncate_date,
 )
+from relations.workflow import PublicationStatus
 
 LOCATOR_SEPARATOR = " › "
 # A locator part that points into the text rather than naming a heading ("Pendahuluan › paragraph 3").

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from relations.downloads import download_response
-from relations.models import Event, PublicationStatus
+from relations.models import Event
+from relations.workflow import PublicationStatus
 
 from .factories import AssistanceProgramFactory, EventFactory
 

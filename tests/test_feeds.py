@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from relations.feeds import FEED_SIZE
-from relations.models import Event, PublicationStatus
+from relations.models import Event
+from relations.workflow import PublicationStatus
 
 from . import sample
 from .factories import CountryFactory, EventFactory

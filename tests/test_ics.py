@@ -6,7 +6,8 @@ import datetime
 import icalendar
 import pytest
 
-from relations.models import DatePrecision, PublicationStatus
+from relations.dates import DatePrecision
+from relations.workflow import PublicationStatus
 
 from .factories import CountryFactory, EventFactory
 

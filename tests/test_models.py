@@ -8,12 +8,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
+from relations.dates import DatePrecision, format_date, format_date_range, truncate_date
 from relations.models import (
     Agreement,
     AssistanceProgram,
     Citation,
     Country,
-    DatePrecision,
     Event,
     HeadOfMission,
     Mission,
@@ -21,9 +21,6 @@ from relations.models import (
     Pillar,
     Source,
     Track,
-    format_date,
-    format_date_range,
-    truncate_date,
 )
 
 from .factories import (

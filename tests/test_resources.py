@@ -9,17 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from relations.dates import DatePrecision
 from relations.formats import CSV, FORMULA_TRIGGERS, JSON, XLSX
-from relations.models import (
-    Agreement,
-    AssistanceProgram,
-    Citation,
-    DatePrecision,
-    Event,
-    HeadOfMission,
-    Mission,
-    Organisation,
-)
+from relations.models import Agreement, AssistanceProgram, Citation, Event, HeadOfMission, Mission, Organisation
 from relations.resources import (
     RESOURCES,
     AgreementResource,

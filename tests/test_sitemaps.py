@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from relations.models import PublicationStatus
+from relations.workflow import PublicationStatus
 
 from . import sample
 from .factories import EventFactory

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from relations.models import DatePrecision
+from relations.dates import DatePrecision
 from relations.structured_data import json_ld
 
 from .factories import (

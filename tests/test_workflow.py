@@ -14,8 +14,9 @@ from relations import cache, workflow
 from relations.formats import CSV
 from relations.i18n import in_both_languages
 from relations.management.commands.setup_roles import ROLES
-from relations.models import Citation, Event, PublicationStatus
+from relations.models import Citation, Event
 from relations.resources import EventResource, error_lines
+from relations.workflow import PublicationStatus
 
 from .factories import CitationFactory, CountryFactory, EventFactory, MissionFactory, SourceFactory, TrackFactory
 

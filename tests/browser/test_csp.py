@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import NoReverseMatch, reverse
 
-from relations.models import CONTENT_MODELS, PublicationStatus
+from relations.models import CONTENT_MODELS
+from relations.workflow import PublicationStatus
 
 from ..factories import CitationFactory, CountryFactory, EventFactory, HeadOfMissionFactory, MissionFactory
 
