@@ -110,8 +110,8 @@ class OrganisationAdmin(ImportExport, admin.ModelAdmin):
         ("description_en", "description_fr"),
     ]
     list_display = ["name", "acronym", "kind", "country"]
-    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
+    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_en", "name_fr", "acronym_en", "acronym_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["country"]
@@ -242,6 +242,10 @@ class RecordAdmin(ImportExport, HistoryAdmin):
     record_fields = [("title_en", "title_fr"), "slug", ("summary_en", "summary_fr"), ("body_en", "body_fr")]
     publication_fieldset = (_("Publication"), {"fields": ["publication_status", ("created_at", "updated_at")]})
 
+    def get_list_select_related(self, request):
+        # What a list row shows beyond its own columns, as the model declares it for the public lists.
+        return list(self.model.list_related)
+
     # --- permissions (the rules are relations.workflow's) -----------------------------------------
 
     def has_publish_permission(self, request, obj=None):
@@ -331,7 +335,6 @@ class EventAdmin(RecordAdmin):
         "pillars",
         ("country", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["country", "track"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["country", "track", "pillars", "organisations", "agreements"]
     fieldsets = [
@@ -353,7 +356,6 @@ class EventAdmin(RecordAdmin):
 class AgreementAdmin(RecordAdmin):
     list_display = ["title", "kind", "status", "date", "country", "publication_status"]
     list_filter = ["publication_status", MissingTranslationFilter, "kind", "status", "pillars", "party_organisations"]
-    list_select_related = ["country"]
     date_hierarchy = "adopted_on"
     autocomplete_fields = ["country", "party_countries", "party_organisations", "pillars", "supersedes"]
     fieldsets = [
@@ -406,7 +408,6 @@ class MissionAdmin(RecordAdmin):
         "kind",
         ("country", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["country"]
     date_hierarchy = "opened_on"
     autocomplete_fields = ["country", "accredited_countries", "accredited_organisations"]
     inlines = [HeadOfMissionInline, CitationInline]
