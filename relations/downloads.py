@@ -1,7 +1,8 @@
 """Public downloads: what a public list page shows, as CSV or JSON.
 
 The list views pass their filtered queryset of public records; the file holds exactly those
-records, through the same resource staff import and export with, less the staff-only columns.
+records, through the same resource staff import and export with, less the staff-only columns, and
+naming of other content only what the public may see listed (`public=True`).
 """
 
 from django.http import Http404, HttpResponse
@@ -23,7 +24,7 @@ def download_response(queryset, fmt):
         file_format = DOWNLOAD_FORMATS[fmt]()
     except KeyError:
         raise Http404(f"No download in the format {fmt!r}.") from None
-    resource = resource_for(queryset.model)()
+    resource = resource_for(queryset.model)(public=True)
     public_fields = [name for name in resource.fields if name not in STAFF_ONLY]
     dataset = resource.export(queryset=queryset, export_fields=public_fields)
     content = file_format.export_data(dataset)

@@ -641,6 +641,13 @@ class Agreement(Record):
     def period_display(self):
         return format_year_range(self.period_start, self.period_end)
 
+    @property
+    def listed_supersedes(self):
+        """The agreement this one supersedes, if the public may see it listed: a foreign key is not
+        filtered as the prefetched relations are (selectors.related_queryset), so it is checked here."""
+        earlier = self.supersedes
+        return earlier if earlier is not None and earlier.is_published else None
+
     def clean(self):
         super().clean()
         self.adopted_on = truncate_date(self.adopted_on, self.adopted_precision)

@@ -22,6 +22,7 @@ writer), all or nothing, which returns django-import-export's own ``Result``.
 import functools
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from import_export import fields, resources
@@ -42,9 +43,11 @@ from .models import (
     Mission,
     Organisation,
     Pillar,
+    Record,
     Source,
     Track,
 )
+from .selectors import related_queryset
 
 # ---------------------------------------------------------------------------------------------
 # Widgets: export representation (the import reads cells in relations.importing)
@@ -107,6 +110,12 @@ class RelationsResource(resources.ModelResource):
         use_transactions = True
         batch_size = 1000
 
+    def __init__(self, *, public=False, **kwargs):
+        super().__init__(**kwargs)
+        #: An export for the public (the downloads): relations to other content name only listed
+        #: records, as the pages and the API do; staff exports name every record, for round trips.
+        self.public = public
+
     # -- export --------------------------------------------------------------------------------
 
     def get_queryset(self):
@@ -117,7 +126,11 @@ class RelationsResource(resources.ModelResource):
         """Fetch related records with the rows: one query per relation, not per row."""
         columns = self.columns()
         queryset = queryset.select_related(*(c.attribute for c in columns if c.related and not c.many))
-        return queryset.prefetch_related(*(c.attribute for c in columns if c.many))
+        many = [c.attribute for c in columns if c.many]
+        if self.public:
+            model = self._meta.model
+            many = [Prefetch(name, queryset=related_queryset(model, name)) for name in many]
+        return queryset.prefetch_related(*many)
 
     def iter_queryset(self, queryset):
         # Django's iterator() keeps prefetch_related when given a chunk size; the stock resource
@@ -129,6 +142,8 @@ class RelationsResource(resources.ModelResource):
             return field.export(instance)
         value = field.get_value(instance)
         if isinstance(field.widget, ForeignKeyWidget):
+            if self.public and isinstance(value, Record) and not value.is_published:
+                value = None  # an unpublished record is named nowhere public (an agreement's `supersedes`)
             value = getattr(value, field.widget.field) if value is not None else None
         return "" if value is None else str(value)
 

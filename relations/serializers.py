@@ -297,8 +297,8 @@ class AgreementSerializer(RecordSerializer):
     @extend_schema_field(AgreementLink(allow_null=True))
     def get_supersedes(self, agreement):
         # A foreign key, not a prefetched list: named only if the public may see it listed.
-        earlier = agreement.supersedes
-        if earlier is None or not earlier.is_published:
+        earlier = agreement.listed_supersedes
+        if earlier is None:
             return None
         return AgreementLink(earlier, context=self.context).data
 

@@ -25,7 +25,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_downloads_name_no_unpublished_relation(client, fmt):
     secret = AgreementFactory(slug="secret-agreement", title="Secret agreement", publication_status=DRAFT)
-    hidden_event = EventFactory(slug="hidden-event", publication_status=PublicationStatus.IN_REVIEW)
+    hidden_event = EventFactory(slug="hidden-event", publication_status=PublicationStatus.REVIEW)
     shown = AgreementFactory(slug="shown-agreement")
     event = EventFactory(slug="public-event")
     event.agreements.set([secret, shown])
@@ -114,7 +114,7 @@ def test_an_import_strips_control_characters():
     from relations.resources import EventResource
 
     EventFactory(slug="soft-break", publication_status=DRAFT)
-    content = "slug,title_en,summary_en\nsoft-break,Soft\x0bbreak,One\x0btwo\x08\n".encode()
+    content = b"slug,title_en,summary_en\nsoft-break,Soft\x0bbreak,One\x0btwo\x08\n"
     result = EventResource().import_data(CSV().create_dataset(content), dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
     assert Event.objects.values_list("title_en", "summary_en").get() == ("Soft break", "One\ntwo")
