@@ -2,6 +2,8 @@
 type that takes its list page's querystring, so any filtered view of a list has its feed.
 
 Django's syndication framework writes them; entries are listed records only, newest change first.
+Summaries are plain text and say so (`type="text"`): a reader shows `<img …>` in one as those
+characters, never as markup. Control characters, which XML cannot carry, are left out.
 """
 
 from django.contrib.syndication.views import Feed
@@ -11,10 +13,21 @@ from django.utils.translation import gettext_lazy as _
 
 from .filters import filterset_for
 from .models import CONTENT_MODELS
+from .text import plain_text
 
 # How many entries a feed carries.
 FEED_SIZE = 50
 SITE_NAME = _("Canada–ASEAN relations: the public record")
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose entries' summaries are plain text: Django's generator marks them `type="html"`,
+    which would make a reader run whatever markup a summary's text contains."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 def recent(records):
@@ -24,7 +37,7 @@ def recent(records):
 class RecordFeed(Feed):
     """The recently published or changed records of every content type."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     author_name = SITE_NAME
     title = _("Canada–ASEAN relations: recent changes")
     subtitle = _("Events, agreements, missions and assistance programs, as they are published or changed.")
@@ -39,10 +52,10 @@ class RecordFeed(Feed):
         return entries[:FEED_SIZE]
 
     def item_title(self, item):
-        return item.title
+        return plain_text(item.title, multiline=False)
 
     def item_description(self, item):
-        return item.summary
+        return plain_text(item.summary)
 
     def item_updateddate(self, item):
         return item.updated_at

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from .amounts import Currency, format_amount
 from .dates import DatePrecision, format_date, format_date_range, format_year_range, truncate_date
 from .i18n import LANGUAGE_CODES, Translation, active_language, localized, translated
+from .text import plain_text
 from .workflow import PUBLIC_STATUSES, PublicationStatus, workflow_permissions
 
 # Django's default permissions, plus importing and exporting, each its own permission
@@ -70,7 +71,23 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class SlugKeyed(models.Model):
+class PlainText(models.Model):
+    """A model whose text fields hold plain text: the control characters that pasted text brings
+    (Word's soft line break) are taken out when it is cleaned, as the admin's forms clean it
+    (relations.text; the import cleans its cells the same way)."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField) and field.name not in (exclude or ()):
+                value = getattr(self, field.attname)
+                setattr(self, field.attname, plain_text(value, multiline=isinstance(field, models.TextField)))
+        super().clean_fields(exclude)
+
+
+class SlugKeyed(PlainText):
     """A model known by its slug: in its public address, in fixtures and in imports."""
 
     #: The field that names it in addresses, links, files and list filters (its natural key).
@@ -110,7 +127,7 @@ class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
         return self.get(code=code)
 
 
-class Country(models.Model):
+class Country(PlainText):
     key_field = "code"
     code = models.CharField(
         _("code"),
@@ -222,7 +239,7 @@ class TrackManager(models.Manager):
         return self.get(number=number)
 
 
-class Track(models.Model):
+class Track(PlainText):
     """One of the nine tracks of multitrack diplomacy (Diamond and McDonald)."""
 
     key_field = "number"
@@ -818,7 +835,7 @@ class HeadOfMissionManager(models.Manager):
         return self.get(mission__slug=mission_slug, name=name, start_date=start_date)
 
 
-class HeadOfMission(models.Model):
+class HeadOfMission(PlainText):
     mission = models.ForeignKey(Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="heads")
     name = models.CharField(_("name"), max_length=200)
     title_en, title_fr = translated(
@@ -1035,7 +1052,7 @@ def _cites_exactly_one_record():
     )
 
 
-class Citation(models.Model):
+class Citation(PlainText):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, null=True, blank=True, related_name="citations")

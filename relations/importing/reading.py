@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..dates import parse_precise_date
 from ..formats import unneutralise
+from ..text import plain_text
 from .columns import SEPARATOR
 
 #: What reading a cell may raise: each is reported as the cell's error.
@@ -82,6 +83,9 @@ def read_plain(column, value):
         value = value.replace(",", "").replace(" ", "").replace("$", "")
     elif isinstance(value, float) and isinstance(field, models.DecimalField):
         value = decimal.Decimal(repr(value))
+    if column.text:
+        # Without the control characters pasted text brings, as the admin's forms clean it.
+        value = plain_text(value, multiline=isinstance(field, models.TextField))
     if column.choices is not None and value not in column.choices:
         raise ValidationError(
             _("“%(value)s” is not one of: %(choices)s.") % {"value": value, "choices": ", ".join(column.choices)}
