@@ -1,6 +1,7 @@
 """What every page's template needs beyond its view's context."""
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language_info, override
 
@@ -12,9 +13,13 @@ def languages(request):
 
     The address keeps the page's querystring, so filters and search words survive the switch; a
     page no URL names (a 404) leads to the other language's home page.
+
+    The address is read as a path on this site: one that starts with "//" (`//evil.example/en/`)
+    would otherwise be read as another host's, and the toggle would lead there. An error page for
+    a request whose Host is not one of ours (a 400) gets no absolute address: it names no host.
     """
     current = active_language()
-    path = request.get_full_path()
+    path = "/" + request.get_full_path().lstrip("/")
     others = []
     for code, _name in settings.LANGUAGES:
         if code == current:
@@ -28,7 +33,15 @@ def languages(request):
                 "code": code,
                 "name": get_language_info(code)["name_local"].capitalize(),
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                "absolute_url": absolute_url(request, url),
             }
         )
     return {"other_languages": others}
+
+
+def absolute_url(request, url):
+    """`url` on this site's host, or None if the request's Host is not one of ours."""
+    try:
+        return request.build_absolute_uri(url)
+    except DisallowedHost:
+        return None

@@ -8,8 +8,11 @@ without DISTINCT, and the paginator's COUNT stays a plain one.
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import IntegerField, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelMultipleChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -34,12 +37,43 @@ def by_name(model):
     return lambda request: model.objects.order_by(localized("name"))
 
 
+class InRange:
+    """A multiple choice of records by an integer key (a track's number) that refuses a number its
+    column cannot hold as an invalid choice: the database would fail on it (SQLite cannot bind an
+    integer over 64 bits; PostgreSQL's smallint stops at 32,767), a 500 instead of "not a choice"."""
+
+    def _check_values(self, value):
+        key = self.queryset.model._meta.get_field(self.to_field_name or "pk")
+        if isinstance(key, IntegerField):
+            low, high = connections[self.queryset.db].ops.integer_field_range(key.get_internal_type())
+            for item in value:
+                try:
+                    number = int(str(item))
+                except ValueError:
+                    continue  # not a number: Django's own check says so
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    )
+        return super()._check_values(value)
+
+
+class KeyMultipleChoiceField(InRange, ModelMultipleChoiceField):
+    """The list filters' multiple choice of reference data, by natural key."""
+
+
+class FormKeyMultipleChoiceField(InRange, forms.ModelMultipleChoiceField):
+    """The same, for a plain Django form (the timeline's)."""
+
+
 # In the API's OpenAPI description: a repeatable parameter of natural keys (codes, slugs, numbers).
 @extend_schema_field(OpenApiTypes.STR)
 class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
     """Several values of a kind of reference data, chosen with checkboxes and given in the URL by
     natural key; a record matches if any of its relations that name that kind of reference data
     (its model's `reference_lookups` under the filter's name) is one of them."""
+
+    field_class = KeyMultipleChoiceField
 
     def __init__(self, *, reference, **kwargs):
         super().__init__(to_field_name=reference.key_field, widget=checkboxes(), **kwargs)

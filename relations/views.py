@@ -8,7 +8,7 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django_filters.views import FilterMixin
 from . import workflow
 from .citations import citation, citation_response
 from .downloads import download_response
-from .filters import filterset_for
+from .filters import FormKeyMultipleChoiceField, filterset_for
 from .i18n import localized
 from .ics import calendar_response
 from .models import CONTENT_MODELS, Country, Event, Pillar, Track
@@ -211,7 +211,8 @@ def search(request):
     Two queries a type, whatever the number of records: how many match, up to SEARCH_CANDIDATES,
     and the best SAMPLE_SIZE of those candidates (all of them when there are fewer).
     """
-    text = request.GET.get("q", "").strip()[:200]
+    # A NUL byte is no word, and PostgreSQL refuses it in a query: left out, as a form field would refuse it.
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     groups = []
     total = 0
     more = False
@@ -239,7 +240,7 @@ class TimelineForm(forms.Form):
     type = forms.MultipleChoiceField(
         label=_("Type"), choices=TYPES, required=False, widget=forms.CheckboxSelectMultiple
     )
-    track = forms.ModelMultipleChoiceField(
+    track = FormKeyMultipleChoiceField(
         label=_("Track"),
         queryset=Track.objects.all(),
         to_field_name="number",
@@ -247,7 +248,7 @@ class TimelineForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only events have a track: choosing one shows events only."),
     )
-    pillar = forms.ModelMultipleChoiceField(
+    pillar = FormKeyMultipleChoiceField(
         label=_("Pillar"),
         queryset=Pillar.objects.all(),
         to_field_name="slug",
@@ -267,6 +268,9 @@ class TimelineForm(forms.Form):
 
 # Entries on a page of the timeline.
 TIMELINE_PAGE_SIZE = 100
+# The last page a timeline address may ask for (ten million entries): beyond it, the offset would
+# overflow the database's integer, a 500 rather than "no such page".
+TIMELINE_MAX_PAGE = 100_000
 
 
 def timeline(request):
@@ -281,6 +285,8 @@ def timeline(request):
         number = max(int(request.GET.get("page", 1)), 1)
     except ValueError:
         number = 1
+    if number > TIMELINE_MAX_PAGE:
+        raise Http404("No such page of the timeline.")
     offset = (number - 1) * TIMELINE_PAGE_SIZE
     entries = timeline_page(data, offset, TIMELINE_PAGE_SIZE)
     has_next = len(entries) > TIMELINE_PAGE_SIZE
