@@ -3,8 +3,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -38,8 +39,26 @@ from .resources import resource_for
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ImportExport(ImportExportMixin):
+class CheckedSelection:
+    """An action's selection checked before the action runs: a selected id that is not one (a
+    forged `_selected_action=abc`) would make Django's `pk__in` filter raise, a 500. The staff
+    member is sent back to the list with a message instead."""
+
+    def response_action(self, request, queryset):
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                self.model._meta.pk.to_python(value)
+        except ValidationError:
+            self.message_user(
+                request, _("The selection names no record of this list: select the records again."), messages.ERROR
+            )
+            return None  # the changelist redirects back to itself
+        return super().response_action(request, queryset)
+
+
+class ImportExport(CheckedSelection, ImportExportMixin):
     """Import and export on a changelist, through the model's resource (relations/resources.py).
+    Every registered model's admin has it, and so also checks an action's selection (CheckedSelection).
 
     An import is always previewed before it is confirmed; export follows the changelist's
     filters and search. Import and export each need their own permission (see settings).

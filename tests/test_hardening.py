@@ -200,6 +200,7 @@ def test_an_admin_action_with_a_non_integer_selection_is_not_a_500(admin_client)
         follow=True,
     )
     assert response.status_code == 200
+    assert "select the records again" in response.content.decode()
 
 
 @pytest.mark.django_db
