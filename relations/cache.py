@@ -2,7 +2,8 @@
 
 A page is served from the cache only to a request that could not see anything personal: a GET or
 HEAD, to a public page (the `relations` URL namespace, downloads excepted: they can be large), with
-no session or messages cookie (staff always have a session). A response is stored only if it is a
+no messages cookie and no session cookie of a session that holds anything (staff always have one;
+see `has_personal_cookie`). A response is stored only if it is a
 200 that sets no cookie and does not ask to stay private (`Cache-Control: private`/`no-store`/
 `no-cache`, as staff previews do).
 
@@ -68,9 +69,22 @@ def is_cacheable_request(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in CACHED_METHODS
-        and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
         and is_public_page(request)
+        and not has_personal_cookie(request)
     )
+
+
+def has_personal_cookie(request):
+    """Whether the request carries a messages cookie, or a session cookie of a session that holds
+    something (a signed-in member of staff, a message). A session cookie that names no session (a
+    made-up one, an expired one) is as good as none: it loads as an empty session, in one query,
+    and the page is served from the cache; otherwise any client could force uncached renders."""
+    if any(name in request.COOKIES for name in PERSONAL_COOKIES if name != settings.SESSION_COOKIE_NAME):
+        return True
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    session = getattr(request, "session", None)
+    return session is None or bool(session.items())
 
 
 def is_cacheable_response(response):

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # After sessions, before CommonMiddleware: reads the language from the URL and redirects "/".
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Public pages answer GET, HEAD and OPTIONS only (405 otherwise): after the locale middleware.
+    "relations.security.PublicMethodsMiddleware",
     # Anonymous public pages from the cache (relations.cache): after the session, locale (the
     # language is part of the key) and common middleware, before everything that adds to a
     # response it stores.
@@ -205,6 +207,9 @@ IMPORT_MAX_UPLOAD_SIZE = int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_SIZE", 10 
 # DJANGO_BEHIND_PROXY=1 it trusts the proxy's X-Forwarded-Proto and the address the proxy appends
 # to X-Forwarded-For. Only set it when the proxy overwrites those headers: a client could forge them.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+# The proxy's own addresses: only a connection from one of them has its X-Forwarded-For read
+# (relations.security.client_ip). The README's Deploy runs the proxy on the same machine.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

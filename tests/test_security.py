@@ -144,6 +144,14 @@ def test_behind_the_proxy_the_client_is_the_address_the_proxy_added():
     assert client_ip(request) == "203.0.113.7"
 
 
+@override_settings(BEHIND_PROXY=True, TRUSTED_PROXIES=["127.0.0.1"])
+def test_behind_the_proxy_a_connection_from_elsewhere_is_not_trusted_with_its_forwarded_address():
+    # A client reaching the server directly cannot rotate X-Forwarded-For past the sign-in lockout.
+    for claimed in ("203.0.113.7", "203.0.113.8"):
+        request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=claimed, REMOTE_ADDR="198.51.100.1")
+        assert client_ip(request) == "198.51.100.1"
+
+
 def test_without_the_proxy_forwarded_addresses_are_ignored():
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="198.51.100.1")
     assert client_ip(request) == "198.51.100.1"
