@@ -2,15 +2,13 @@
 unpublished records named in downloads and pages, feeds that carry markup or break on a control
 character, and anonymous input that gave a 500."""
 
-import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import override_settings
 from django.urls import reverse
 
-from relations.models import Agreement, Event
+from relations.models import Event
 from relations.workflow import PublicationStatus
 
 from .factories import AgreementFactory, AssistanceProgramFactory, CountryFactory, EventFactory, TrackFactory
@@ -222,5 +220,17 @@ def test_a_bogus_session_cookie_is_served_from_the_page_cache(client, django_ass
     assert response.status_code == 200
 
 
-def _unused():
-    return json, User, Agreement
+# --- the probe script ---------------------------------------------------------------------------------
+
+
+def test_the_probe_runs_against_this_machine_only():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "probe.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--url", "http://192.0.2.10:8000"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "192.0.2.10 is not a loopback address" in result.stderr
