@@ -27,6 +27,7 @@ import http.client
 import ipaddress
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -254,8 +255,18 @@ def serve(folder):
             time.sleep(0.1)
         finally:
             connection.close()
-    server.terminate()
+    stop(server)
     raise SystemExit("gunicorn did not answer")
+
+
+def stop(server):
+    """gunicorn's quick shutdown (SIGINT: requests in flight are not waited for)."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def main():
@@ -288,8 +299,7 @@ def main():
             probe.fail("-", "-", None, str(error))
         finally:
             if server is not None:
-                server.terminate()
-                server.wait(timeout=10)
+                stop(server)
     statuses = ", ".join(f"{status}: {n}" for status, n in sorted(probe.statuses.items()))
     errors = sum(n for status, n in probe.statuses.items() if status >= 500)
     print(f"{probe.count} requests in {time.monotonic() - probing:.1f} s ({statuses}); {errors} server errors")

@@ -29,7 +29,7 @@ def test_the_api_and_what_the_pages_share_never_import_the_html_views(name):
     assert "relations.views" not in imported_modules(APP / f"{name}.py")
 
 
-@pytest.mark.parametrize("name", ["workflow", "dates", "amounts", "i18n"])
+@pytest.mark.parametrize("name", ["workflow", "dates", "amounts", "i18n", "text"])
 def test_the_small_shared_modules_import_no_model(name):
     assert "relations.models" not in imported_modules(APP / f"{name}.py")
 
