@@ -3,6 +3,7 @@ home and reference pages; `public()` (published and archived) for what a URL may
 may view a content type also see its drafts, as a preview marked with the record's status."""
 
 import datetime
+import re
 from itertools import groupby
 
 from django import forms
@@ -424,6 +425,9 @@ class CountryDetailView(ReferenceDetailView):
 
     def get_object(self, queryset=None):
         self.kwargs["code"] = Country.normalize_key(self.kwargs["code"])
+        # Two letters, or no country: PostgreSQL refuses a NUL byte in a query (a 500, not a 404).
+        if not re.fullmatch("[A-Z]{2}", self.kwargs["code"]):
+            raise Http404("No country has this code.")
         return super().get_object(queryset)
 
     def get_trail(self):

@@ -140,6 +140,8 @@ HUGE = "9" * 30
         "/en/events/?q=%00",
         "/api/v1/events/?q=%00",
         "/en/events/?year_from=" + HUGE,
+        "/en/countries/%00%00/",
+        "/en/tracks/" + HUGE + "/",
     ],
 )
 def test_bad_numbers_and_nul_bytes_are_never_a_500(client, url):
