@@ -8,17 +8,19 @@ number, `page_size` up to 100. drf-spectacular writes the OpenAPI description fr
 """
 
 from csp.decorators import csp_update
-from django.urls import path
+from django.urls import path, re_path
 from django.utils.translation import override
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import routers, viewsets
+from rest_framework import exceptions, routers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from . import openapi  # noqa: F401 (registers the FilterSets' schema extension)
 from .filters import filterset_for
 from .models import CONTENT_MODELS, REFERENCE_MODELS
+from .problems import not_found
 from .selectors import reference_queryset, with_related
 from .serializers import serializer_for
 
@@ -31,9 +33,36 @@ def api_path(model):
 
 
 class Pagination(PageNumberPagination):
+    """By page number. A `page` or `page_size` that is not a whole number in its bounds is a 400 naming
+    it (rather than quietly the first page, or 100 results); a page past the last is a 404."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()
+
+    def positive_int(self, request, name, maximum=None):
+        value = request.query_params.get(name)
+        if value is None:
+            return None
+        if not value.isascii() or not value.isdigit() or int(value) < 1 or (maximum and int(value) > maximum):
+            bounds = f"between 1 and {maximum}" if maximum else "of 1 or more"
+            raise exceptions.ValidationError({name: [f"A whole number {bounds}, not {value!r}."]})
+        return int(value)
+
+    def get_page_size(self, request):
+        return self.positive_int(request, self.page_size_query_param, self.max_page_size) or self.page_size
+
+    def get_page_number(self, request, paginator):
+        return self.positive_int(request, self.page_query_param) or 1
+
+    def get_schema_operation_parameters(self, view):
+        page, page_size = super().get_schema_operation_parameters(view)
+        page["schema"].update(minimum=1, default=1)
+        page["description"] = "A page number, from 1; a page past the last is a 404."
+        page_size["schema"].update(minimum=1, maximum=self.max_page_size, default=self.page_size)
+        page_size["description"] = f"Results per page, 1 to {self.max_page_size} ({self.page_size} by default)."
+        return [page, page_size]
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
@@ -125,4 +154,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", csp_update({"img-src": ["data:"]})(DocsView.as_view()), name="docs"),
     *router.urls,
+    # Any other address under /api/v1/ (ending in a slash, so that APPEND_SLASH still redirects
+    # /api/v1/events to /api/v1/events/): a problem, not the site's HTML 404 page.
+    re_path(r"^.*/$", not_found),
 ]

@@ -26,6 +26,7 @@ from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import filterset_for
 from .i18n import localized
+from .iati import iati_response
 from .ics import calendar_response
 from .models import CONTENT_MODELS, Country, Event, Pillar, Track
 from .selectors import (
@@ -174,6 +175,8 @@ class RecordListView(FilterMixin, ListView):
         context["feed_url"] = reverse(f"relations:{self.model._meta.model_name}-feed")
         if self.model.has_calendar:
             context["calendar_url"] = reverse(f"relations:{self.model._meta.model_name}-calendar")
+        if self.model.has_iati:
+            context["iati_url"] = reverse(f"relations:{self.model._meta.model_name}-iati")
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         return context
@@ -197,6 +200,14 @@ class CalendarView(RecordListView):
 
     def get(self, request, *args, **kwargs):
         return calendar_response(self.get_filtered_queryset(), request)
+
+
+class IatiView(RecordListView):
+    """The records a list page filtered, as IATI activity XML (relations.iati). For the content
+    types that declare `has_iati` (assistance programs)."""
+
+    def get(self, request, *args, **kwargs):
+        return iati_response(self.get_filtered_queryset(), request)
 
 
 # The most matches of one type the search page counts and ranks: beyond it, it says "more than"
