@@ -7,18 +7,19 @@ draft is a 404 everywhere. Lists take the very FilterSets of the public list pag
 number, `page_size` up to 100. drf-spectacular writes the OpenAPI description from these views.
 """
 
-from csp.decorators import csp_update
 from django.urls import path, re_path
 from django.utils.translation import override
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, routers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from . import openapi  # noqa: F401 (registers the FilterSets' schema extension)
+from .api_docs import DocsView
 from .filters import filterset_for
+from .licence import licence_in_both_languages
 from .models import CONTENT_MODELS, REFERENCE_MODELS
 from .problems import not_found
 from .selectors import reference_queryset, with_related
@@ -118,7 +119,8 @@ def viewset_for(model):
 
 
 class APIRootView(routers.APIRootView):
-    """The API's entry point: every list, the OpenAPI description and its documentation page."""
+    """The API's entry point: every list, the OpenAPI description, its documentation page and the
+    data's licence."""
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
@@ -127,7 +129,7 @@ class APIRootView(routers.APIRootView):
             "openapi": reverse("api:schema", request=request),
             "docs": reverse("api:docs", request=request),
         }
-        return Response({**links, **response.data})
+        return Response({**links, "license": licence_in_both_languages(), **response.data})
 
 
 class Router(routers.DefaultRouter):
@@ -140,19 +142,9 @@ for model in (*CONTENT_MODELS, *REFERENCE_MODELS):
     router.register(api_path(model), viewset_for(model), basename=model._meta.model_name)
 
 
-class DocsView(SpectacularSwaggerSplitView):
-    """Swagger UI, from the sidecar's static files, with its script and style as files of their own,
-    so that the site's Content-Security-Policy holds on this page too: scripts and styles from this
-    site only, nothing inline. The one addition is `img-src data:` on this page alone, for the icons
-    Swagger UI's stylesheet draws as data: SVG images (an image cannot run script)."""
-
-    template_name = "relations/api_docs.html"
-    url_name = "api:schema"
-
-
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", csp_update({"img-src": ["data:"]})(DocsView.as_view()), name="docs"),
+    path("docs/", DocsView.as_view(), name="docs"),
     *router.urls,
     # Any other address under /api/v1/ (ending in a slash, so that APPEND_SLASH still redirects
     # /api/v1/events to /api/v1/events/): a problem, not the site's HTML 404 page.

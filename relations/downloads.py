@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 
 from .formats import CSV, JSON
+from .licence import add_licence_link
 from .resources import STAFF_ONLY, file_stem, resource_for
 
 DOWNLOAD_FORMATS = {"csv": CSV, "json": JSON}
@@ -30,4 +31,4 @@ def download_response(queryset, fmt):
     response = HttpResponse(content, content_type=f"{file_format.get_content_type()}; charset=utf-8")
     name = f"{file_stem(queryset.model)}-{timezone.localdate():%Y-%m-%d}"
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format.get_extension()}"'
-    return response
+    return add_licence_link(response)

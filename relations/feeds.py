@@ -7,9 +7,11 @@ Django's syndication framework writes them; entries are listed records only, new
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .filters import filterset_for
+from .licence import LICENCE_NAME, LICENCE_URL
 from .models import CONTENT_MODELS
 
 # How many entries a feed carries.
@@ -26,6 +28,8 @@ class RecordFeed(Feed):
 
     feed_type = Atom1Feed
     author_name = SITE_NAME
+    # Atom's <rights>: the data's licence (relations.licence).
+    feed_copyright = format_lazy("{} ({})", LICENCE_NAME, LICENCE_URL)
     title = _("Canada–ASEAN relations: recent changes")
     subtitle = _("Events, agreements, missions and assistance programs, as they are published or changed.")
 

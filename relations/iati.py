@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from .i18n import LANGUAGE_CODES
+from .licence import add_licence_link
 from .models import Agreement, AssistanceProgram, Event, Organisation
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -287,4 +288,4 @@ def iati_document(programs, request):
 def iati_response(programs, request):
     response = HttpResponse(iati_document(programs, request), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="assistance-programs-iati.xml"'
-    return response
+    return add_licence_link(response)

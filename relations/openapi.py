@@ -98,8 +98,8 @@ class FilterExtension(DjangoFilterExtension):
             queryset = queryset(None)
         key = filter_field.extra["to_field_name"]
         keys = [str(value) for value in queryset.order_by(key).values_list(key, flat=True)]
-        description = force_str(filter_field.extra.get("help_text") or filter_field.label)
-        description += " Repeat it for several: a record matches any of them."
+        description = force_str(filter_field.extra.get("help_text") or filter_field.label).rstrip(".")
+        description += ". Repeat it for several: a record matches any of them."
         return build_parameter_type(
             name=field_name,
             schema=build_array_type(build_basic_type(OpenApiTypes.STR)),

@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
     "csp",
@@ -306,15 +305,14 @@ SPECTACULAR_SETTINGS = {
         "tracks by number)."
     ),
     "VERSION": "1",
+    "LICENSE": {
+        "name": "Open Government Licence – Canada",
+        "url": "https://open.canada.ca/en/open-government-licence-canada",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PUBLIC": True,
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # Swagger UI's syntax colours on its dark code blocks fall short of WCAG AA contrast.
-    "SWAGGER_UI_SETTINGS": {"syntaxHighlight": False},
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": False,
     # One name for each choice set several fields share.
     "ENUM_NAME_OVERRIDES": {

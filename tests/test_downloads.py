@@ -21,6 +21,7 @@ def test_a_csv_download_holds_exactly_the_queryset_without_staff_columns():
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="events-')
     assert response["Content-Disposition"].endswith('.csv"')
+    assert response["Link"] == '<https://open.canada.ca/en/open-government-licence-canada>; rel="license"'
     lines = response.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 2
     assert "publication_status" not in lines[0]

@@ -35,6 +35,7 @@ def iati_file(client, query=""):
     response = client.get(reverse("relations:assistanceprogram-iati") + query)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert 'rel="license"' in response["Link"]
     return etree.fromstring(response.content, PARSER)
 
 
