@@ -191,7 +191,7 @@ class RecordDownloadView(RecordListView):
     them (not one page), in the same order."""
 
     def get(self, request, *args, fmt, **kwargs):
-        return download_response(self.get_filtered_queryset(), fmt)
+        return download_response(self.get_filtered_queryset(), fmt, request)
 
 
 class CalendarView(RecordListView):
