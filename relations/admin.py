@@ -126,6 +126,7 @@ class OrganisationAdmin(ImportExport, admin.ModelAdmin):
         "kind",
         "country",
         "website",
+        "wikidata_id",
         ("description_en", "description_fr"),
     ]
     list_display = ["name", "acronym", "kind", "country"]

@@ -7,18 +7,21 @@ draft is a 404 everywhere. Lists take the very FilterSets of the public list pag
 number, `page_size` up to 100. drf-spectacular writes the OpenAPI description from these views.
 """
 
-from csp.decorators import csp_update
-from django.urls import path
+from django.urls import path, re_path
 from django.utils.translation import override
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import routers, viewsets
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import exceptions, routers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from . import openapi  # noqa: F401 (registers the FilterSets' schema extension)
+from .api_docs import DocsView
 from .filters import filterset_for
+from .licence import licence_in_both_languages
 from .models import CONTENT_MODELS, REFERENCE_MODELS
+from .problems import not_found
 from .selectors import reference_queryset, with_related
 from .serializers import serializer_for
 
@@ -31,9 +34,36 @@ def api_path(model):
 
 
 class Pagination(PageNumberPagination):
+    """By page number. A `page` or `page_size` that is not a whole number in its bounds is a 400 naming
+    it (rather than quietly the first page, or 100 results); a page past the last is a 404."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()
+
+    def positive_int(self, request, name, maximum=None):
+        value = request.query_params.get(name)
+        if value is None:
+            return None
+        if not value.isascii() or not value.isdigit() or int(value) < 1 or (maximum and int(value) > maximum):
+            bounds = f"between 1 and {maximum}" if maximum else "of 1 or more"
+            raise exceptions.ValidationError({name: [f"A whole number {bounds}, not {value!r}."]})
+        return int(value)
+
+    def get_page_size(self, request):
+        return self.positive_int(request, self.page_size_query_param, self.max_page_size) or self.page_size
+
+    def get_page_number(self, request, paginator):
+        return self.positive_int(request, self.page_query_param) or 1
+
+    def get_schema_operation_parameters(self, view):
+        page, page_size = super().get_schema_operation_parameters(view)
+        page["schema"].update(minimum=1, default=1)
+        page["description"] = "A page number, from 1; a page past the last is a 404."
+        page_size["schema"].update(minimum=1, maximum=self.max_page_size, default=self.page_size)
+        page_size["description"] = f"Results per page, 1 to {self.max_page_size} ({self.page_size} by default)."
+        return [page, page_size]
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
@@ -89,7 +119,8 @@ def viewset_for(model):
 
 
 class APIRootView(routers.APIRootView):
-    """The API's entry point: every list, the OpenAPI description and its documentation page."""
+    """The API's entry point: every list, the OpenAPI description, its documentation page and the
+    data's licence."""
 
     @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
@@ -98,7 +129,7 @@ class APIRootView(routers.APIRootView):
             "openapi": reverse("api:schema", request=request),
             "docs": reverse("api:docs", request=request),
         }
-        return Response({**links, **response.data})
+        return Response({**links, "license": licence_in_both_languages(), **response.data})
 
 
 class Router(routers.DefaultRouter):
@@ -111,18 +142,11 @@ for model in (*CONTENT_MODELS, *REFERENCE_MODELS):
     router.register(api_path(model), viewset_for(model), basename=model._meta.model_name)
 
 
-class DocsView(SpectacularSwaggerSplitView):
-    """Swagger UI, from the sidecar's static files, with its script and style as files of their own,
-    so that the site's Content-Security-Policy holds on this page too: scripts and styles from this
-    site only, nothing inline. The one addition is `img-src data:` on this page alone, for the icons
-    Swagger UI's stylesheet draws as data: SVG images (an image cannot run script)."""
-
-    template_name = "relations/api_docs.html"
-    url_name = "api:schema"
-
-
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", csp_update({"img-src": ["data:"]})(DocsView.as_view()), name="docs"),
+    path("docs/", DocsView.as_view(), name="docs"),
     *router.urls,
+    # Any other address under /api/v1/ (ending in a slash, so that APPEND_SLASH still redirects
+    # /api/v1/events to /api/v1/events/): a problem, not the site's HTML 404 page.
+    re_path(r"^.*/$", not_found),
 ]

@@ -9,9 +9,11 @@ characters, never as markup. Control characters, which XML cannot carry, are lef
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .filters import filterset_for
+from .licence import LICENCE_NAME, LICENCE_URL
 from .models import CONTENT_MODELS
 from .text import plain_text
 
@@ -39,6 +41,8 @@ class RecordFeed(Feed):
 
     feed_type = PlainTextAtomFeed
     author_name = SITE_NAME
+    # Atom's <rights>: the data's licence (relations.licence).
+    feed_copyright = format_lazy("{} ({})", LICENCE_NAME, LICENCE_URL)
     title = _("Canada–ASEAN relations: recent changes")
     subtitle = _("Events, agreements, missions and assistance programs, as they are published or changed.")
 

@@ -13,8 +13,6 @@ from django.db import connections
 from django.db.models import IntegerField, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from .i18n import localized
 from .models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Source, Track
@@ -66,8 +64,7 @@ class FormKeyMultipleChoiceField(InRange, forms.ModelMultipleChoiceField):
     """The same, for a plain Django form (the timeline's)."""
 
 
-# In the API's OpenAPI description: a repeatable parameter of natural keys (codes, slugs, numbers).
-@extend_schema_field(OpenApiTypes.STR)
+# In the API's OpenAPI description: a repeatable parameter of natural keys (relations.openapi).
 class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
     """Several values of a kind of reference data, chosen with checkboxes and given in the URL by
     natural key; a record matches if any of its relations that name that kind of reference data

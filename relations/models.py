@@ -117,6 +117,27 @@ class SlugKeyed(PlainText):
         return key
 
 
+WIKIDATA_ITEM_URL = "https://www.wikidata.org/wiki/{}"
+
+
+def wikidata_field():
+    """The identifier of the same thing's item on Wikidata (Q16 for Canada): a link out, shown as
+    `sameAs` in JSON-LD and in the API."""
+    return models.CharField(
+        _("Wikidata identifier"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", _("Enter a Wikidata item identifier, e.g. Q16."))],
+        help_text=_("Its item on Wikidata, e.g. Q16 for Canada. Leave it empty unless you are sure."),
+    )
+
+
+class WikidataLinked:
+    @property
+    def wikidata_url(self):
+        return WIKIDATA_ITEM_URL.format(self.wikidata_id) if self.wikidata_id else ""
+
+
 class CountryQuerySet(models.QuerySet):
     def asean_members(self):
         return self.filter(asean_member_since__isnull=False)
@@ -127,7 +148,7 @@ class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
         return self.get(code=code)
 
 
-class Country(PlainText):
+class Country(WikidataLinked, PlainText):
     key_field = "code"
     code = models.CharField(
         _("code"),
@@ -145,6 +166,7 @@ class Country(PlainText):
         validators=[MinValueValidator(1967), MaxValueValidator(2100)],
         help_text=_("Year the country joined ASEAN (founders: 1967). Empty for a country that is not a member."),
     )
+    wikidata_id = wikidata_field()
 
     objects = CountryManager()
 
@@ -180,7 +202,7 @@ class Country(PlainText):
         return self.asean_member_since is not None
 
 
-class Organisation(SlugKeyed):
+class Organisation(WikidataLinked, SlugKeyed):
     #: What its API representation loads with it.
     list_related = ("country",)
 
@@ -216,6 +238,7 @@ class Organisation(SlugKeyed):
         help_text=_("Where the organisation has its seat, if it has one."),
     )
     website = models.URLField(_("website"), blank=True)
+    wikidata_id = wikidata_field()
     description_en, description_fr = translated(models.TextField, _("description"), blank=True)
     description = Translation()
 
@@ -463,6 +486,8 @@ class Record(SlugKeyed):
     schema_type = "CreativeWork"
     #: Whether its list offers what it filtered as an iCalendar file too.
     has_calendar = False
+    #: Whether its list offers what it filtered as IATI activity XML too (relations.iati).
+    has_iati = False
 
     # Both languages may be empty in a draft; publishing needs the title and summary in both (clean).
     title_en, title_fr = translated(models.CharField, _("title"), max_length=300, blank=True)
@@ -899,6 +924,7 @@ class AssistanceProgram(Record):
         "pillar": ("pillars",),
     }
     schema_type = "MonetaryGrant"
+    has_iati = True
 
     class Sector(models.TextChoices):
         GOVERNANCE = "governance", _("Governance, human rights and the rule of law")

@@ -187,7 +187,7 @@ class RelationsResource(resources.ModelResource):
 class CountryResource(RelationsResource):
     class Meta(RelationsResource.Meta):
         model = Country
-        fields = ("code", *in_both_languages("name"), "asean_member_since")
+        fields = ("code", *in_both_languages("name"), "asean_member_since", "wikidata_id")
         import_id_fields = ("code",)
 
 
@@ -202,6 +202,7 @@ class OrganisationResource(RelationsResource):
             "kind",
             "country",
             "website",
+            "wikidata_id",
             *in_both_languages("description"),
         )
 

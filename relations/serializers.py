@@ -6,8 +6,12 @@ identifier (slug, ISO code or track number), `url` (its API address) and `html_u
 page in each language, `{"en": …, "fr": …}`); a link to another object carries the same three and
 its name, so a client can follow it without another request. Dates are given in ISO 8601 at the
 precision the source gives ("1986", "1986-08", "1986-08-04"), with that precision named beside them.
+A code from a fixed list (`kind`, `status`, `sector`) has its label in both languages beside it
+(`kind_label`: `{"en": "Dialogue", "fr": "Dialogue"}`). A field with nothing in it is `null`, never
+an empty string where the description promises a URL.
 """
 
+from django.db import models
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import override
@@ -30,6 +34,55 @@ from .models import (
     Track,
 )
 from .selectors import filter_name, naming_models
+
+
+class URLOrNullField(serializers.URLField):
+    """A URL the model may leave blank: `null` then, so that a value is always a URI."""
+
+    def __init__(self, **kwargs):
+        kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose URL fields are `null` when blank."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.URLField: URLOrNullField}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": "The code's label in each language; null when the code is empty.",
+        "properties": {code: {"type": "string"} for code in LANGUAGE_CODES},
+        "required": list(LANGUAGE_CODES),
+        "example": {"en": "Dialogue", "fr": "Dialogue"},
+    }
+)
+class ChoiceLabelField(serializers.Field):
+    """The label of a choice field's value in each language, as the pages show it."""
+
+    def __init__(self, field_name, **kwargs):
+        self.choice_field = field_name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        if not getattr(value, self.choice_field):
+            return None
+        labels = {}
+        for code in LANGUAGE_CODES:
+            with override(code):
+                labels[code] = str(getattr(value, f"get_{self.choice_field}_display")())
+        return labels
+
+
+def labelled(*names):
+    """Each choice field followed by its `<name>_label`: for a serializer's Meta.fields."""
+    return [field for name in names for field in (name, f"{name}_label")]
 
 
 def api_url_name(model):
@@ -83,7 +136,7 @@ def link_serializer(model, *label_fields):
     meta = type("Meta", (), {"model": model, "fields": [model.key_field, *label_fields, "url", "html_url"]})
     return type(
         f"{model.__name__}Link",
-        (serializers.ModelSerializer,),
+        (ModelSerializer,),
         {"Meta": meta, "url": identity(model), "html_url": HtmlUrlField(), "__module__": __name__},
     )
 
@@ -126,20 +179,48 @@ class RecordsField(serializers.Field):
         return links
 
 
-class CountrySerializer(serializers.ModelSerializer):
+@extend_schema_field(
+    {
+        "type": "array",
+        "description": "The same thing elsewhere: its Wikidata item, where it is known (as schema.org's sameAs).",
+        "items": {"type": "string", "format": "uri"},
+        "example": ["https://www.wikidata.org/wiki/Q16"],
+    }
+)
+class SameAsField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return [value.wikidata_url] if value.wikidata_url else []
+
+
+class CountrySerializer(ModelSerializer):
     url = identity(Country)
     html_url = HtmlUrlField()
+    same_as = SameAsField()
     records = RecordsField()
 
     class Meta:
         model = Country
-        fields = ["code", "url", "html_url", *in_both_languages("name"), "asean_member_since", "records"]
+        fields = [
+            "code",
+            "url",
+            "html_url",
+            *in_both_languages("name"),
+            "asean_member_since",
+            "wikidata_id",
+            "same_as",
+            "records",
+        ]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     url = identity(Organisation)
     html_url = HtmlUrlField()
-    country = CountryLink(read_only=True)
+    kind_label = ChoiceLabelField("kind")
+    country = CountryLink(read_only=True, allow_null=True)
+    same_as = SameAsField()
     records = RecordsField()
 
     class Meta:
@@ -149,15 +230,17 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "url",
             "html_url",
             *in_both_languages("name", "acronym"),
-            "kind",
+            *labelled("kind"),
             "country",
             "website",
+            "wikidata_id",
+            "same_as",
             *in_both_languages("description"),
             "records",
         ]
 
 
-class TrackSerializer(serializers.ModelSerializer):
+class TrackSerializer(ModelSerializer):
     url = identity(Track)
     html_url = HtmlUrlField()
     records = RecordsField()
@@ -167,7 +250,7 @@ class TrackSerializer(serializers.ModelSerializer):
         fields = ["number", "url", "html_url", *in_both_languages("name", "description"), "records"]
 
 
-class PillarSerializer(serializers.ModelSerializer):
+class PillarSerializer(ModelSerializer):
     url = identity(Pillar)
     html_url = HtmlUrlField()
     records = RecordsField()
@@ -177,11 +260,11 @@ class PillarSerializer(serializers.ModelSerializer):
         fields = ["slug", "url", "html_url", *in_both_languages("name", "description"), "records"]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ModelSerializer):
     url = identity(Source)
     html_url = HtmlUrlField()
     # The model's own `url` is where the document can be read; `url` here is the API's.
-    document_url = serializers.URLField(source="url", read_only=True)
+    document_url = URLOrNullField(source="url", read_only=True)
     records = RecordsField()
 
     class Meta:
@@ -205,7 +288,7 @@ class SourceSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------------------------------------
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(ModelSerializer):
     source = SourceLink(read_only=True)
 
     class Meta:
@@ -213,15 +296,22 @@ class CitationSerializer(serializers.ModelSerializer):
         fields = ["source", "locator", "quote", *in_both_languages("note", "discrepancy")]
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class RecordSerializer(ModelSerializer):
     """What every content type shares. Links to other records name only listed (published) ones."""
 
     html_url = HtmlUrlField()
+    publication_status_label = ChoiceLabelField("publication_status")
     date_modified = serializers.DateTimeField(read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
 
     # Each subclass's Meta.fields is RECORD_FIELDS, its own fields, then RECORD_TRAILING_FIELDS.
-    RECORD_FIELDS = ["slug", "url", "html_url", *in_both_languages("title", "summary", "body"), "publication_status"]
+    RECORD_FIELDS = [
+        "slug",
+        "url",
+        "html_url",
+        *in_both_languages("title", "summary", "body"),
+        *labelled("publication_status"),
+    ]
     RECORD_TRAILING_FIELDS = ["citations", "date_modified"]
 
 
@@ -233,9 +323,10 @@ class EventSerializer(RecordSerializer):
     url = identity(Event)
     start_date = PreciseDateField("start_date", "date_precision")
     end_date = PreciseDateField("end_date", "date_precision")
+    kind_label = ChoiceLabelField("kind")
     date_display = serializers.CharField(read_only=True)
-    country = CountryLink(read_only=True)
-    track = TrackLink(read_only=True)
+    country = CountryLink(read_only=True, allow_null=True)
+    track = TrackLink(read_only=True, allow_null=True)
     pillars = PillarLink(many=True, read_only=True)
     organisations = OrganisationLink(many=True, read_only=True)
     agreements = AgreementLink(many=True, read_only=True)
@@ -244,7 +335,7 @@ class EventSerializer(RecordSerializer):
     class Meta:
         model = Event
         fields = record_fields(
-            "kind",
+            *labelled("kind"),
             "start_date",
             "end_date",
             "date_precision",
@@ -261,9 +352,11 @@ class EventSerializer(RecordSerializer):
 
 class AgreementSerializer(RecordSerializer):
     url = identity(Agreement)
+    kind_label = ChoiceLabelField("kind")
+    status_label = ChoiceLabelField("status")
     adopted_on = PreciseDateField("adopted_on", "adopted_precision")
     date_display = serializers.CharField(read_only=True)
-    country = CountryLink(read_only=True)
+    country = CountryLink(read_only=True, allow_null=True)
     party_countries = CountryLink(many=True, read_only=True)
     party_organisations = OrganisationLink(many=True, read_only=True)
     pillars = PillarLink(many=True, read_only=True)
@@ -275,8 +368,7 @@ class AgreementSerializer(RecordSerializer):
     class Meta:
         model = Agreement
         fields = record_fields(
-            "kind",
-            "status",
+            *labelled("kind", "status"),
             "adopted_on",
             "adopted_precision",
             "date_display",
@@ -303,7 +395,7 @@ class AgreementSerializer(RecordSerializer):
         return AgreementLink(earlier, context=self.context).data
 
 
-class HeadOfMissionSerializer(serializers.ModelSerializer):
+class HeadOfMissionSerializer(ModelSerializer):
     start_date = PreciseDateField("start_date", "start_precision")
     end_date = PreciseDateField("end_date", "end_precision")
 
@@ -322,6 +414,7 @@ class HeadOfMissionSerializer(serializers.ModelSerializer):
 
 class MissionSerializer(RecordSerializer):
     url = identity(Mission)
+    kind_label = ChoiceLabelField("kind")
     opened_on = PreciseDateField("opened_on", "opened_precision")
     closed_on = PreciseDateField("closed_on", "closed_precision")
     country = CountryLink(read_only=True)
@@ -332,7 +425,7 @@ class MissionSerializer(RecordSerializer):
     class Meta:
         model = Mission
         fields = record_fields(
-            "kind",
+            *labelled("kind"),
             *in_both_languages("city"),
             "country",
             "accredited_countries",
@@ -348,6 +441,8 @@ class MissionSerializer(RecordSerializer):
 
 class AssistanceProgramSerializer(RecordSerializer):
     url = identity(AssistanceProgram)
+    sector_label = ChoiceLabelField("sector")
+    status_label = ChoiceLabelField("status")
     date_display = serializers.CharField(read_only=True)
     pillars = PillarLink(many=True, read_only=True)
     countries = CountryLink(many=True, read_only=True)
@@ -366,8 +461,7 @@ class AssistanceProgramSerializer(RecordSerializer):
             "start_year",
             "end_year",
             "date_display",
-            "sector",
-            "status",
+            *labelled("sector", "status"),
             "pillars",
             "countries",
             "organisations",

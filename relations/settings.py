@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
     "csp",
@@ -293,7 +292,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "relations.openapi.AutoSchema",
+    # Every error as an RFC 9457 problem (application/problem+json).
+    "EXCEPTION_HANDLER": "relations.problems.problem_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     # Requests per client address (relations.security.client_ip, as for sign-in throttling).
     "DEFAULT_THROTTLE_CLASSES": ["relations.security.APIThrottle"],
@@ -309,21 +310,30 @@ SPECTACULAR_SETTINGS = {
         "tracks by number)."
     ),
     "VERSION": "1",
+    "LICENSE": {
+        "name": "Open Government Licence – Canada",
+        "url": "https://open.canada.ca/en/open-government-licence-canada",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PUBLIC": True,
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # Swagger UI's syntax colours on its dark code blocks fall short of WCAG AA contrast.
-    "SWAGGER_UI_SETTINGS": {"syntaxHighlight": False},
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": False,
     # One name for each choice set several fields share.
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "relations.models.DatePrecision",
         "CurrencyEnum": "relations.models.Currency",
     },
+}
+
+# Who reports the assistance programs' IATI activities (/en/programs/iati.xml): its IATI organisation
+# identifier (the Government of Canada's, as an OECD DAC donor: XM-DAC-301), its names and its
+# OrganisationType (10, government). Every activity's iati-identifier begins with `ref`.
+IATI_REPORTING_ORG = {
+    "ref": os.environ.get("DJANGO_IATI_REPORTING_ORG", "XM-DAC-301"),
+    "name_en": "Government of Canada",
+    "name_fr": "Gouvernement du Canada",
+    "type": "10",
 }
 
 LOGGING = {

@@ -6,6 +6,10 @@ kind and legal force; a joint declaration is not a law, but Legislation is what 
 sources); GovernmentOrganization for missions; MonetaryGrant for assistance programs. Dates are
 given at their precision ("2016", "2016-08", "2016-08-04"). The sources are `isBasedOn` for a
 CreativeWork (Legislation) and `subjectOf` for the other types, which are not CreativeWorks.
+An agreement's `legislationJurisdiction` is its parties: each country as a Country (an
+AdministrativeArea), each organisation by name (Text), as schema.org allows; where it was adopted
+is its `locationCreated`. Countries and organisations carry `sameAs` their Wikidata item where it
+is known.
 
 `json_ld()` writes the `<script type="application/ld+json">` block, escaped as Django's
 `json_script` does, so no text in a record can close the element. It is a data block: browsers do
@@ -74,6 +78,17 @@ def sources(record):
     return works
 
 
+def country_data(country):
+    """A country as schema.org's Country (an AdministrativeArea), with its Wikidata item."""
+    return compact(
+        {"@type": "Country", "name": country.name, "identifier": country.code, "sameAs": country.wikidata_url}
+    )
+
+
+def organisation_data(organisation):
+    return compact({"@type": "Organization", "name": organisation.name, "sameAs": organisation.wikidata_url})
+
+
 def place(city, country):
     if not (city or country):
         return None
@@ -81,8 +96,21 @@ def place(city, country):
         {"@type": "PostalAddress", "addressLocality": city, "addressCountry": getattr(country, "code", "")}
     )
     return compact(
-        {"@type": "Place", "name": ", ".join(str(part) for part in (city, country) if part), "address": address}
+        {
+            "@type": "Place",
+            "name": ", ".join(str(part) for part in (city, country) if part),
+            "address": address,
+            "containedInPlace": country_data(country) if country else None,
+        }
     )
+
+
+def jurisdiction(agreement):
+    """The parties: each country as an AdministrativeArea, each organisation by its name (Text)."""
+    return [
+        *(country_data(country) for country in agreement.party_countries.all()),
+        *(str(organisation.name) for organisation in agreement.party_organisations.all()),
+    ]
 
 
 def common(record, url):
@@ -113,7 +141,7 @@ def event_data(event: Event, url):
             "endDate": iso_date(event.end_date, event.date_precision),
             "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
             "location": place(event.city, event.country),
-            "attendee": [{"@type": "Organization", "name": org.name} for org in event.organisations.all()],
+            "attendee": [organisation_data(org) for org in event.organisations.all()],
             "subjectOf": sources(event),
         }
     )
@@ -127,7 +155,8 @@ def agreement_data(agreement: Agreement, url):
             "legislationType": str(agreement.get_kind_display()),
             "legislationDate": iso_date(agreement.adopted_on, agreement.adopted_precision),
             "legislationLegalForce": LEGAL_FORCE.get(agreement.status),
-            "legislationJurisdiction": place(agreement.city, agreement.country),
+            "legislationJurisdiction": jurisdiction(agreement),
+            "locationCreated": place(agreement.city, agreement.country),
             "sameAs": agreement.text_url,
             "dateModified": agreement.date_modified,
             "isBasedOn": sources(agreement),
@@ -161,7 +190,7 @@ def program_data(program: AssistanceProgram, url):
             **common(program, url),
             "amount": amount,
             "funder": GOVERNMENT_OF_CANADA,
-            "sponsor": [{"@type": "Organization", "name": org.name} for org in program.organisations.all()],
+            "sponsor": [organisation_data(org) for org in program.organisations.all()],
             "subjectOf": sources(program),
         }
     )

@@ -38,6 +38,7 @@ for model in CONTENT_MODELS:
         if model.has_calendar
         else []
     )
+    iati = [path("iati.xml", views.IatiView.as_view(model=model), name=f"{name}-iati")] if model.has_iati else []
     public_patterns.append(
         path(
             model.url_prefix,
@@ -47,6 +48,7 @@ for model in CONTENT_MODELS:
                     path("download.<str:fmt>", views.RecordDownloadView.as_view(model=model), name=f"{name}-download"),
                     path("feed.atom", feeds.content_type_feed(model), name=f"{name}-feed"),
                     *calendar,
+                    *iati,
                     path("<slug:slug>/", views.RecordDetailView.as_view(model=model), name=f"{name}-detail"),
                     path(
                         "<slug:slug>/cite.<str:fmt>",

@@ -27,6 +27,7 @@ from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import FormKeyMultipleChoiceField, filterset_for
 from .i18n import localized
+from .iati import iati_response
 from .ics import calendar_response
 from .models import CONTENT_MODELS, Country, Event, Pillar, Track
 from .selectors import (
@@ -175,6 +176,8 @@ class RecordListView(FilterMixin, ListView):
         context["feed_url"] = reverse(f"relations:{self.model._meta.model_name}-feed")
         if self.model.has_calendar:
             context["calendar_url"] = reverse(f"relations:{self.model._meta.model_name}-calendar")
+        if self.model.has_iati:
+            context["iati_url"] = reverse(f"relations:{self.model._meta.model_name}-iati")
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         return context
@@ -189,7 +192,7 @@ class RecordDownloadView(RecordListView):
     them (not one page), in the same order."""
 
     def get(self, request, *args, fmt, **kwargs):
-        return download_response(self.get_filtered_queryset(), fmt)
+        return download_response(self.get_filtered_queryset(), fmt, request)
 
 
 class CalendarView(RecordListView):
@@ -198,6 +201,14 @@ class CalendarView(RecordListView):
 
     def get(self, request, *args, **kwargs):
         return calendar_response(self.get_filtered_queryset(), request)
+
+
+class IatiView(RecordListView):
+    """The records a list page filtered, as IATI activity XML (relations.iati). For the content
+    types that declare `has_iati` (assistance programs)."""
+
+    def get(self, request, *args, **kwargs):
+        return iati_response(self.get_filtered_queryset(), request)
 
 
 # The most matches of one type the search page counts and ranks: beyond it, it says "more than"

@@ -2,6 +2,7 @@
 pagination in a bounded number of queries, and drafts never appear, not even as a link."""
 
 import datetime
+import gzip
 import json
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openapi_spec_validator import validate
 
-from relations.models import Event
+from relations.models import Event, Source
 from relations.workflow import PublicationStatus
 
 from . import sample
@@ -52,6 +53,17 @@ def get_json(client, url, status=200):
     return response.json()
 
 
+def get_problem(client, url, status, **headers):
+    """An error's RFC 9457 problem body, checked for its members and content type."""
+    response = client.get(url, **headers)
+    assert response.status_code == status, (url, response.content[:500])
+    assert response["Content-Type"] == "application/problem+json", url
+    problem = response.json()
+    assert problem["type"] == "about:blank" and problem["status"] == status, problem
+    assert problem["title"] and problem["detail"] and problem["instance"] == url.split("?")[0], problem
+    return problem
+
+
 @pytest.mark.django_db
 def test_the_openapi_description_validates(client, tmp_path):
     response = client.get(reverse("api:schema"), {"format": "json"})
@@ -72,21 +84,21 @@ def test_the_entry_point_links_every_list_and_the_docs(client):
     root = get_json(client, "/api/v1/")
     assert set(LISTS) <= set(root)
     assert root["events"] == "http://testserver/api/v1/events/"
+    assert root["license"]["url"] == {
+        "en": "https://open.canada.ca/en/open-government-licence-canada",
+        "fr": "https://ouvert.canada.ca/fr/licence-du-gouvernement-ouvert-canada",
+    }
     assert root["openapi"].startswith("http://testserver/api/v1/schema/")
-    docs = client.get(root["docs"])
-    assert docs.status_code == 200
-    page = docs.content.decode()
-    assert "<style" not in page and "<script>" not in page, "nothing inline, for the CSP"
-
-    # The site's policy, with data: images (Swagger UI's icons) on this page alone.
-    def policy(response):
-        return dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
-
-    docs_policy, home_policy = policy(docs), policy(client.get(reverse("relations:home")))
-    assert docs_policy == {**home_policy, "img-src": "'self' data:"}
-    assert (home_policy["script-src"], home_policy["style-src"], home_policy["img-src"]) == ("'self'",) * 3
-    script = client.get(reverse("api:docs") + "?script=")
-    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+    docs = client.get(root["docs"], HTTP_ACCEPT_ENCODING="gzip")
+    assert docs.status_code == 200 and docs["Content-Encoding"] == "gzip"
+    page = gzip.decompress(docs.content).decode()
+    assert "<script" not in page and "<style" not in page and " style=" not in page, "no script, nothing inline"
+    # Every operation, its parameters with their limits, and the errors with their examples.
+    assert 'id="events_list"' in page and 'id="countries_retrieve"' in page
+    assert "integer, 1900 to 2100" in page and "integer, 1 to 100, default 20" in page
+    assert 'id="error-404"' in page and "application/problem+json" in page
+    # The site's policy, unchanged on this page.
+    assert docs["Content-Security-Policy"] == client.get(reverse("relations:home"))["Content-Security-Policy"]
 
 
 @pytest.mark.django_db
@@ -150,8 +162,19 @@ def test_filters_combine_multi_select_and_reject_bad_values(client):
     EventFactory(slug="maritime", title="Dialogue on maritime security")
     assert slugs("q=maritime") == ["maritime"]
     assert slugs("q=maritime&o=title&page_size=5") == ["maritime"]
-    assert client.get("/api/v1/events/?year_from=abc").status_code == 400
-    assert client.get("/api/v1/events/?country=ZZ").status_code == 400
+    for query, parameter in [
+        ("year_from=abc", "year_from"),
+        ("year_from=1899", "year_from"),
+        ("year_to=2101", "year_to"),
+        ("country=ZZ", "country"),
+        ("kind=no-such-kind", "kind"),
+        ("o=-title", "o"),
+        ("q=a%00b", "q"),
+    ]:
+        problem = get_problem(client, f"/api/v1/events/?{query}", 400)
+        assert problem["title"] == "Bad Request" and problem["detail"] == "A query parameter does not validate."
+        assert [error["parameter"] for error in problem["errors"]] == [parameter], query
+        assert all(problem["errors"][0]["messages"]), query
 
 
 @pytest.mark.django_db
@@ -165,8 +188,12 @@ def test_pagination_is_by_page_number_with_a_bounded_page_size(client):
     assert len(second["results"]) == 5 and second["next"] is None
     assert {e["slug"] for e in first["results"]}.isdisjoint({e["slug"] for e in second["results"]})
     assert len(get_json(client, "/api/v1/events/?page_size=7")["results"]) == 7
-    assert len(get_json(client, "/api/v1/events/?page_size=1000")["results"]) == 25  # capped at 100
-    assert client.get("/api/v1/events/?page=9").status_code == 404
+    assert len(get_json(client, "/api/v1/events/?page_size=100")["results"]) == 25
+    # Out of bounds: a 400 naming the parameter, not quietly the first page or 100 results.
+    for query in ("page_size=1000", "page_size=0", "page_size=", "page=0", "page=-1", "page=last", "page=١"):
+        problem = get_problem(client, f"/api/v1/events/?{query}", 400)
+        assert [error["parameter"] for error in problem["errors"]] == [query.split("=")[0]], query
+    assert get_problem(client, "/api/v1/events/?page=9", 404)["detail"] == "Invalid page."
 
 
 @pytest.mark.django_db
@@ -265,3 +292,38 @@ def test_anonymous_clients_are_throttled(client, settings):
         assert client.get("/api/v1/tracks/", REMOTE_ADDR="10.0.0.2").status_code == 200
     finally:
         SimpleRateThrottle.THROTTLE_RATES = original
+
+
+@pytest.mark.django_db
+def test_every_error_is_a_problem_in_json_never_the_html_page(client):
+    EventFactory(slug="one")
+    assert get_problem(client, "/api/v1/events/no-such-event/", 404)["title"] == "Not Found"
+    # Addresses the routes do not match (a key of the wrong shape, a list that does not exist).
+    for url in ("/api/v1/tracks/one/", "/api/v1/countries/IDN/", "/api/v1/no-such-list/", "/api/v1/events/%C2%84/"):
+        assert get_problem(client, url, 404)["detail"] == "Nothing is at this address of the API.", url
+    # Without the slash: redirected to the address with one, as everywhere else.
+    assert client.get("/api/v1/events").status_code == 301
+    assert get_problem(client, "/api/v1/events/", 406, HTTP_ACCEPT="text/html")["title"] == "Not Acceptable"
+
+
+@pytest.mark.django_db
+def test_codes_have_their_labels_in_both_languages_and_empty_urls_are_null(client):
+    records = sample.build(1)
+    event = get_json(client, f"/api/v1/events/{records['events'][0].slug}/")
+    assert (event["kind"], event["kind_label"]) == ("dialogue", {"en": "Dialogue", "fr": "Dialogue"})
+    assert event["publication_status_label"] == {"en": "Published", "fr": "Publié"}
+    program = get_json(client, "/api/v1/programs/program-0/")
+    assert program["status_label"]["fr"] and program["status_label"]["en"] != program["status_label"]["fr"]
+    Source.objects.filter(slug="gac-backgrounder").update(url="")
+    assert get_json(client, "/api/v1/sources/gac-backgrounder/")["document_url"] is None
+    Source.objects.filter(slug="gac-backgrounder").update(url="https://example.org/backgrounder")
+    assert get_json(client, "/api/v1/sources/gac-backgrounder/")["document_url"] == "https://example.org/backgrounder"
+
+
+@pytest.mark.django_db
+def test_countries_and_organisations_link_out_to_wikidata(client):
+    CountryFactory(code="CA", name="Canada", wikidata_id="Q16")
+    CountryFactory(code="PH", name="Philippines")
+    canada = get_json(client, "/api/v1/countries/CA/")
+    assert (canada["wikidata_id"], canada["same_as"]) == ("Q16", ["https://www.wikidata.org/wiki/Q16"])
+    assert get_json(client, "/api/v1/countries/PH/")["same_as"] == []

@@ -1,5 +1,7 @@
 """Public downloads: exactly the records of the queryset, without staff-only columns, safe to open."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -17,10 +19,11 @@ def test_a_csv_download_holds_exactly_the_queryset_without_staff_columns():
     EventFactory(slug="shown", title="=cmd|' /C calc'!A0", kind=Event.Kind.SUMMIT)
     EventFactory(slug="filtered-out", kind=Event.Kind.FORUM)
     EventFactory(slug="draft", kind=Event.Kind.SUMMIT, publication_status=PublicationStatus.DRAFT)
-    response = download_response(Event.objects.published().filter(kind=Event.Kind.SUMMIT), "csv")
+    response = download_response(Event.objects.published().filter(kind=Event.Kind.SUMMIT), "csv", None)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="events-')
     assert response["Content-Disposition"].endswith('.csv"')
+    assert response["Link"] == '<https://open.canada.ca/en/open-government-licence-canada>; rel="license"'
     lines = response.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 2
     assert "publication_status" not in lines[0]
@@ -28,15 +31,33 @@ def test_a_csv_download_holds_exactly_the_queryset_without_staff_columns():
 
 
 @pytest.mark.django_db
-def test_a_json_download_is_a_list_of_records():
+def test_a_json_download_is_what_the_api_gives(client, rf):
     AssistanceProgramFactory(slug="scholarships", title="Bourses d'études")
-    response = download_response(AssistanceProgramFactory._meta.model.objects.published(), "json")
+    request = rf.get("/en/programs/download.json")
+    response = download_response(AssistanceProgramFactory._meta.model.objects.published(), "json", request)
     assert response["Content-Type"] == "application/json; charset=utf-8"
     (record,) = json.loads(response.content)
-    assert record["slug"] == "scholarships"
+    assert record == client.get("/api/v1/programs/scholarships/").json()
     assert (record["title_en"], record["title_fr"]) == ("Bourses d'études", "Bourses d'études (FR)")
     assert (record["amount"], record["currency"]) == ("10000000.00", "CAD")
-    assert "publication_status" not in record
+
+
+@pytest.mark.django_db
+def test_a_csv_download_names_what_its_codes_stand_for_and_links_each_record_and_its_sources(client):
+    from tests import sample
+
+    sample.build(1)
+    response = client.get(reverse("relations:event-download", kwargs={"fmt": "csv"}))
+    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert (row["country"], row["country_names_en"], row["country_names_fr"]) == (
+        "ID",
+        "Indonesia",
+        "Indonesia (FR)",
+    )
+    assert row["pillars_names_en"] == "Economic Community; Political-Security Community"
+    assert row["url_en"] == "http://testserver/en/events/dialogue-0/"
+    assert row["url_fr"] == "http://testserver/fr/evenements/dialogue-0/"
+    assert row["sources"] == "Canada–ASEAN relations backgrounder; Pelaksanaan Multitrack Diplomacy"
 
 
 @pytest.mark.django_db
@@ -44,7 +65,7 @@ def test_an_unknown_format_is_a_404():
     from django.http import Http404
 
     with pytest.raises(Http404):
-        download_response(Event.objects.all(), "xml")
+        download_response(Event.objects.all(), "xml", None)
 
 
 @pytest.mark.django_db

@@ -36,6 +36,9 @@ def test_the_overall_feed_has_every_type_newest_change_first_and_no_draft(client
     Event.objects.filter(pk=old.pk).update(updated_at=timezone.now() + datetime.timedelta(hours=1))
     feed = parse(client, "/en/feed.atom")
     assert feed.feed.title == "Canada–ASEAN relations: recent changes"
+    assert feed.feed.rights == (
+        "Open Government Licence – Canada (https://open.canada.ca/en/open-government-licence-canada)"
+    )
     assert len(feed.entries) == 8
     assert slugs(feed)[0] == "dialogue-0", "the latest change comes first"
     updated = [entry.updated_parsed for entry in feed.entries]

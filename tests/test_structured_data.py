@@ -18,6 +18,7 @@ from .factories import (
     CountryFactory,
     EventFactory,
     MissionFactory,
+    OrganisationFactory,
 )
 
 
@@ -34,7 +35,7 @@ def test_an_event_is_an_event_dated_at_its_precision_with_its_place_and_sources(
         end_date=None,
         date_precision=DatePrecision.MONTH,
         city="Nay Pyi Taw",
-        country=CountryFactory(code="MM", name="Myanmar"),
+        country=CountryFactory(code="MM", name="Myanmar", wikidata_id="Q836"),
     )
     CitationFactory(event=event)
     data = json_ld_of(client, event)
@@ -46,14 +47,33 @@ def test_an_event_is_an_event_dated_at_its_precision_with_its_place_and_sources(
         "addressLocality": "Nay Pyi Taw",
         "addressCountry": "MM",
     }
+    assert data["location"]["containedInPlace"] == {
+        "@type": "Country",
+        "name": "Myanmar",
+        "identifier": "MM",
+        "sameAs": "https://www.wikidata.org/wiki/Q836",
+    }
     assert data["subjectOf"][0]["@type"] == "CreativeWork"
 
 
 @pytest.mark.django_db
 def test_the_other_types(client):
-    agreement = AgreementFactory(adopted_on=datetime.date(1981, 1, 1), adopted_precision=DatePrecision.YEAR)
+    agreement = AgreementFactory(
+        adopted_on=datetime.date(1981, 1, 1),
+        adopted_precision=DatePrecision.YEAR,
+        city="Kuala Lumpur",
+        country=CountryFactory(code="MY", name="Malaysia"),
+    )
+    agreement.party_countries.add(CountryFactory(code="CA", name="Canada", wikidata_id="Q16"))
+    agreement.party_organisations.add(OrganisationFactory(name="Association of Southeast Asian Nations"))
     CitationFactory(event=None, agreement=agreement)
     data = json_ld_of(client, agreement)
+    # The parties, as schema.org allows: an AdministrativeArea (Country is one) or Text.
+    assert data["legislationJurisdiction"] == [
+        {"@type": "Country", "name": "Canada", "identifier": "CA", "sameAs": "https://www.wikidata.org/wiki/Q16"},
+        "Association of Southeast Asian Nations",
+    ]
+    assert data["locationCreated"]["@type"] == "Place" and data["locationCreated"]["name"] == "Kuala Lumpur, Malaysia"
     assert data["@type"] == "Legislation"
     assert (data["legislationDate"], data["legislationType"]) == ("1981", "Joint declaration")
     assert data["legislationLegalForce"] == "https://schema.org/InForce"

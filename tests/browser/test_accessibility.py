@@ -156,13 +156,12 @@ def test_the_language_toggle_keeps_the_page_and_its_filters(page, server, site):
     assert page.get_by_role("heading", level=1).inner_text() == "Événements"
 
 
-def test_the_api_documentation_meets_wcag_21_aa(page, server, site):
-    """Swagger UI, with css/api-docs.css and js/api-docs.js making up for what it lacks; checked with
-    an operation open, its parameters and example showing."""
-    page.set_viewport_size({"width": 1280, "height": 900})
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_api_documentation_meets_wcag_21_aa(page, server, site, width):
+    """The OpenAPI description rendered on the server (relations.api_docs), on a phone and a desktop."""
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(server.url + "/api/v1/docs/")
-    page.click(".opblock-summary-path >> text=/api/v1/events/")
-    page.wait_for_selector("tr[data-param-name='kind'] select[aria-label='kind']")
+    assert page.get_by_role("heading", level=3, name="GET /api/v1/events/ List events").is_visible()
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     assert not violations, describe(violations)
