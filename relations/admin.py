@@ -23,7 +23,9 @@ from .models import (
     Agreement,
     AssistanceProgram,
     Citation,
+    Claim,
     Country,
+    Discrepancy,
     Event,
     HeadOfMission,
     Mission,
@@ -178,7 +180,7 @@ class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
     min_num = 0
-    fields = ["source", "locator", "quote", ("note_en", "note_fr"), ("discrepancy_en", "discrepancy_fr")]
+    fields = ["source", "locator", "quote", ("note_en", "note_fr")]
     autocomplete_fields = ["source"]
 
 
@@ -392,6 +394,8 @@ class HeadOfMissionInline(admin.TabularInline):
         "title_fr",
         "start_date",
         "start_precision",
+        "credentials_on",
+        "credentials_precision",
         "end_date",
         "end_precision",
         "note_en",
@@ -501,23 +505,41 @@ class CitationAdmin(ImportExport, RecordPartAdmin):
         css = {"all": ["css/admin.css"]}
 
     list_display = ["locator", "source", "record", "has_discrepancy"]
-    list_filter = ["source", ("discrepancy_en", admin.EmptyFieldListFilter)]
+    list_filter = ["source"]
     list_select_related = ["source", "event", "agreement", "mission", "assistanceprogram"]
     search_fields = [
         "locator",
         "quote",
         "note_en",
         "note_fr",
-        "discrepancy_en",
-        "discrepancy_fr",
         *(f"{record}__title_{code}" for record in CITED_FIELDS for code in LANGUAGE_CODES),
     ]
     autocomplete_fields = ["event", "agreement", "mission", "assistanceprogram", "source"]
     show_full_result_count = False
 
-    @admin.display(description=_("source discrepancy"), boolean=True)
+    @admin.display(description=_("discrepancy"), boolean=True)
     def has_discrepancy(self, obj):
-        return bool(obj.discrepancy)
+        return obj.discrepancies.exists()
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    extra = 1
+    fields = ["citation", "value_en", "value_fr"]
+    autocomplete_fields = ["citation"]
+
+
+@admin.register(Discrepancy)
+class DiscrepancyAdmin(admin.ModelAdmin):
+    """Where the sources disagree: the value the record follows (on its citation), why, and the others."""
+
+    list_display = ["__str__", "field", "citation"]
+    list_filter = ["field"]
+    list_select_related = ["citation__source", *(f"citation__{name}" for name in CITED_FIELDS)]
+    search_fields = ["value_en", "value_fr", "reason_en", "reason_fr", "citation__locator"]
+    autocomplete_fields = ["citation"]
+    fields = ["citation", "field", ("value_en", "value_fr"), ("reason_en", "reason_fr")]
+    inlines = [ClaimInline]
 
 
 @admin.register(HeadOfMission)

@@ -20,8 +20,10 @@ writer), all or nothing, which returns django-import-export's own ``Result``.
 """
 
 import functools
+import json
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from import_export import fields, resources
@@ -45,6 +47,7 @@ from .models import (
     Source,
     Track,
 )
+from .selectors import cited_passages
 
 # ---------------------------------------------------------------------------------------------
 # Widgets: export representation (the import reads cells in relations.importing)
@@ -211,9 +214,11 @@ class SourceResource(RelationsResource):
             "slug",
             "title",
             "author",
+            "kind",
             "year",
             "language",
             "url",
+            "accessed_on",
             *in_both_languages("bibliographic_details", "notes"),
         )
 
@@ -225,9 +230,49 @@ class SourceResource(RelationsResource):
 RECORD_FIELDS = ("slug", *in_both_languages("title", "summary", "body"))
 #: Columns staff see but the public downloads leave out.
 STAFF_ONLY = ("publication_status",)
+#: Export-only columns: how the record knows what it says (ContentResource).
+EVIDENCE = ("corroboration", "discrepancies")
 
 
-class EventResource(RelationsResource):
+class ContentResource(RelationsResource):
+    """A content type's columns, plus what the record says of its own evidence (export only):
+    its corroboration and its sources' discrepancies, as JSON in one column."""
+
+    corroboration = fields.Field(attribute="corroboration", column_name="corroboration", readonly=True)
+    discrepancies = fields.Field(column_name="discrepancies", readonly=True)
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).prefetch_related(Prefetch("citations", cited_passages()))
+
+    def export_field(self, field, instance, **kwargs):
+        if field.column_name == "discrepancies":
+            return json.dumps(discrepancies_data(instance), ensure_ascii=False) if instance.discrepancies else ""
+        return super().export_field(field, instance, **kwargs)
+
+
+def discrepancies_data(record):
+    """A record's discrepancies as plain data: what the downloads carry (the API nests the same)."""
+    return [
+        {
+            "field": discrepancy.field,
+            **{name: getattr(discrepancy, name) for name in in_both_languages("value", "reason")},
+            "source": discrepancy.citation.source.slug,
+            "locator": discrepancy.citation.locator,
+            "claims": [
+                {
+                    "source": claim.citation.source.slug,
+                    "locator": claim.citation.locator,
+                    **{name: getattr(claim, name) for name in in_both_languages("value")},
+                }
+                for claim in discrepancy.claims.all()
+            ],
+        }
+        for discrepancy in record.discrepancies
+    ]
+
+
+class EventResource(ContentResource):
+    date_edtf = fields.Field(attribute="date_edtf", column_name="date_edtf", readonly=True)
     start_date = PreciseDateField("start_date", precision="date_precision")
     end_date = PreciseDateField("end_date", precision="date_precision")
     country = natural_key("country", Country, "code")
@@ -245,17 +290,20 @@ class EventResource(RelationsResource):
             "kind",
             "start_date",
             "end_date",
+            "date_certainty",
+            "date_edtf",
             *in_both_languages("city"),
             "country",
             "track",
             "pillars",
             "organisations",
             "agreements",
+            *EVIDENCE,
             *STAFF_ONLY,
         )
 
 
-class AgreementResource(RelationsResource):
+class AgreementResource(ContentResource):
     adopted_on = PreciseDateField("adopted_on", precision="adopted_precision")
     country = natural_key("country", Country, "code")
     party_countries = natural_keys("party_countries", Country, "code")
@@ -281,11 +329,12 @@ class AgreementResource(RelationsResource):
             "supersedes",
             "pillars",
             "text_url",
+            *EVIDENCE,
             *STAFF_ONLY,
         )
 
 
-class MissionResource(RelationsResource):
+class MissionResource(ContentResource):
     country = natural_key("country", Country, "code")
     accredited_countries = natural_keys("accredited_countries", Country, "code")
     accredited_organisations = natural_keys("accredited_organisations", Organisation, "slug")
@@ -306,11 +355,12 @@ class MissionResource(RelationsResource):
             "opened_on",
             "closed_on",
             "website",
+            *EVIDENCE,
             *STAFF_ONLY,
         )
 
 
-class AssistanceProgramResource(RelationsResource):
+class AssistanceProgramResource(ContentResource):
     pillars = natural_keys("pillars", Pillar, "slug")
     countries = natural_keys("countries", Country, "code")
     organisations = natural_keys("organisations", Organisation, "slug")
@@ -337,6 +387,7 @@ class AssistanceProgramResource(RelationsResource):
             "organisations",
             "agreements",
             "events",
+            *EVIDENCE,
             *STAFF_ONLY,
         )
 
@@ -367,7 +418,15 @@ class HeadOfMissionResource(RelationsResource):
 
     class Meta(RelationsResource.Meta):
         model = HeadOfMission
-        fields = ("mission", "name", *in_both_languages("title"), "start_date", "end_date", *in_both_languages("note"))
+        fields = (
+            "mission",
+            "name",
+            *in_both_languages("title"),
+            "start_date",
+            "credentials_on",
+            "end_date",
+            *in_both_languages("note"),
+        )
         import_id_fields = ("mission", "name", "start_date")
 
 
@@ -383,7 +442,7 @@ class CitationResource(RelationsResource):
 
     class Meta(RelationsResource.Meta):
         model = Citation
-        fields = (*CITED_FIELDS, "source", "locator", "quote", *in_both_languages("note", "discrepancy"))
+        fields = (*CITED_FIELDS, "source", "locator", "quote", *in_both_languages("note"))
         # The source first: existing citations are fetched by it (it is never empty).
         import_id_fields = ("source", *CITED_FIELDS, "locator")
 
