@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -517,9 +517,16 @@ class CitationAdmin(ImportExport, RecordPartAdmin):
     autocomplete_fields = ["event", "agreement", "mission", "assistanceprogram", "source"]
     show_full_result_count = False
 
-    @admin.display(description=_("discrepancy"), boolean=True)
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(discrepancy_recorded=Exists(Discrepancy.objects.filter(citation=OuterRef("pk"))))
+        )
+
+    @admin.display(description=_("discrepancy"), boolean=True, ordering="discrepancy_recorded")
     def has_discrepancy(self, obj):
-        return obj.discrepancies.exists()
+        return obj.discrepancy_recorded
 
 
 class ClaimInline(admin.TabularInline):

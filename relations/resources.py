@@ -244,6 +244,11 @@ class ContentResource(RelationsResource):
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).prefetch_related(Prefetch("citations", cited_passages()))
 
+    def get_diff_headers(self):
+        # The import preview shows what an import may change: not the export-only columns.
+        export_only = {field.column_name for field in self.fields.values() if field.readonly}
+        return [header for header in super().get_diff_headers() if header not in export_only]
+
     def export_field(self, field, instance, **kwargs):
         if field.column_name == "discrepancies":
             return json.dumps(discrepancies_data(instance), ensure_ascii=False) if instance.discrepancies else ""
