@@ -43,7 +43,7 @@ def test_a_published_record_has_a_page_and_a_draft_does_not(client, factory):
     assert response.status_code == 200
     page = response.content.decode()
     assert published.title in page
-    assert "The sources disagree on the date" in page and "Heading says 1986." in page and "6–7 May 1997" in page
+    assert "Where the sources disagree: Date" in page and "Heading says 1986." in page and "6–7 May 1997" in page
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
