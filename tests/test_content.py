@@ -411,3 +411,77 @@ def test_every_record_page_opens_and_shows_its_discrepancies(client, language):
                 assert escape(getattr(discrepancy, f"reason_{language}")) in page, record.slug
                 for claim in discrepancy.claims.all():
                     assert escape(getattr(claim, f"value_{language}")) in page, record.slug
+
+
+@pytest.mark.usefixtures("content")
+def test_the_api_carries_corroboration_certainty_and_structured_discrepancies(client):
+    data = client.get("/api/v1/events/jcc-5-ottawa-1988/").json()
+    assert data["corroboration"] == "primary"
+    assert data["date_edtf"] == "1988-04-07/1988-04-08"
+    (followed,) = [citation for citation in data["citations"] if citation["discrepancies"]]
+    (discrepancy,) = followed["discrepancies"]
+    assert followed["source"]["slug"] == "asean-jps-1988-jcc5"
+    assert (discrepancy["field"], discrepancy["value_en"], discrepancy["value_fr"]) == (
+        "date",
+        "7–8 April 1988",
+        "7 et 8 avril 1988",
+    )
+    (claim,) = discrepancy["claims"]
+    assert claim["source"]["slug"] == "saputra-2019" and claim["value_en"].startswith("7–8 April 1998")
+    assert client.get("/api/v1/events/jcc-10-miri-1995/").json()["date_edtf"] == "1995?"
+    assert client.get("/api/v1/events/jcc-10-miri-1995/").json()["corroboration"] == "one-secondary"
+
+
+@pytest.mark.usefixtures("content")
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_downloads_carry_corroboration_edtf_and_discrepancies(client, fmt):
+    from relations.formats import CSV, JSON
+
+    response = client.get(f"/fr/evenements/download.{fmt}")
+    dataset = (CSV if fmt == "csv" else JSON)().create_dataset(response.content)
+    rows = {row["slug"]: row for row in dataset.dict}
+    row = rows["pmc-singapore-1999"]
+    assert (row["corroboration"], row["date_edtf"]) == ("primary", "1999-07-27")
+    (discrepancy,) = json.loads(row["discrepancies"])
+    assert (discrepancy["field"], discrepancy["value_fr"], discrepancy["source"]) == (
+        "place",
+        "Singapour",
+        "asean-siazon-pmc-1999",
+    )
+    assert discrepancy["claims"][0]["value_fr"].startswith("les Philippines")
+    assert rows["asean-canada-dialogue-14-2017"]["date_edtf"] == "?2017-05-08"
+    assert rows["canada-asks-to-join-admm-plus-2012"]["discrepancies"] == ""
+
+
+@pytest.mark.usefixtures("content")
+def test_the_sources_index_cites_each_source_and_the_records_citing_it(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        response = client.get("/en/sources/")
+    page = response.content.decode()
+    for source in Source.objects.all():
+        assert escape(source.title) in page, source.slug
+    assert page.index("Joint Press Statement: the Fifth") < page.index("Pelaksanaan Multitrack Diplomacy")
+    assert "Fifth Joint Cooperation Committee meeting, Ottawa, April 1988" in page
+    assert "read on 2 December 2026" in page
+    french = client.get("/fr/sources/").content.decode()
+    assert "Source primaire" in french and "consulté le 2 décembre 2026" in french
+
+
+@pytest.mark.usefixtures("content")
+def test_the_about_page_explains_the_method_in_both_languages(client):
+    english = client.get("/en/about/").content.decode()
+    assert "How conflicts between sources are settled" in english and "How to report an error" in english
+    assert 'href="/en/sources/"' in english
+    french = client.get("/fr/a-propos/").content.decode()
+    assert "Comment les divergences entre les sources sont tranchées" in french
+    assert 'href="/fr/a-propos/"' in french and 'href="/fr/sources/"' in french
+
+
+@pytest.mark.usefixtures("content")
+def test_record_pages_show_corroboration_and_heads_as_dated_roles(client):
+    page = client.get("/fr/evenements/jcc-10-miri-1995/").content.decode()
+    assert "Une seule source secondaire" in page and "1995, date incertaine" in page
+    page = client.get("/fr/evenements/first-asean-canada-meeting-1977/").content.decode()
+    assert "Pendahuluan › paragraphe 1" in page and "› paragraph 1" not in page
+    page = client.get("/fr/missions/mission-of-canada-to-asean/").content.decode()
+    assert "<dt>Nomination</dt><dd>janvier 2016</dd>" in page
