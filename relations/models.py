@@ -328,6 +328,12 @@ class Source(SlugKeyed):
     author = models.CharField(
         _("author or publisher"), max_length=200, help_text=_("A person, or the body that published it.")
     )
+    author_fr = models.CharField(
+        _("author or publisher in French"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the body has a French name (Affaires mondiales Canada); French pages show it."),
+    )
     year = year_field(_("year"), _("Year of publication, if known."))
     language = models.CharField(
         _("language"), max_length=10, help_text=_("Language of the document as a BCP 47 code: en, fr, id, …")
@@ -360,6 +366,11 @@ class Source(SlugKeyed):
         return self.title
 
     @property
+    def author_name(self):
+        """The author or publisher as the page's language names it."""
+        return (self.author_fr or self.author) if active_language() == "fr" else self.author
+
+    @property
     def is_primary(self):
         return self.kind == self.Kind.PRIMARY
 
@@ -373,7 +384,7 @@ class Source(SlugKeyed):
     def short_citation(self):
         """ "ASEAN Secretariat (1988)": how a discrepancy's table names the source."""
         year = self.published_on.year if self.published_on else self.year
-        return f"{self.author} ({year})" if year else self.author
+        return f"{self.author_name} ({year})" if year else self.author_name
 
     @property
     def language_name(self):

@@ -214,6 +214,7 @@ class SourceResource(RelationsResource):
             "slug",
             "title",
             "author",
+            "author_fr",
             "kind",
             "year",
             "language",

@@ -195,6 +195,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "html_url",
             "title",
             "author",
+            "author_fr",
             "year",
             "language",
             "document_url",

@@ -308,7 +308,8 @@ def timeline(request):
 def source_list(request):
     """Every source with its full citation and the listed records that cite it (two queries)."""
     citing = Citation.objects.select_related(*CITED_FIELDS).order_by("pk")
-    sources = Source.objects.prefetch_related(Prefetch("citations", queryset=citing)).order_by("kind", "title")
+    sources = Source.objects.prefetch_related(Prefetch("citations", queryset=citing))
+    sources = sources.order_by("kind", "published_on", "title")
     entries = []
     for source in sources:
         records = {}
