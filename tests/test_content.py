@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils.html import escape
-from django.utils.translation import override
+from django.utils.translation import activate, override
 
 from relations.amounts import Currency
 from relations.dates import DateCertainty, truncate_date
@@ -71,6 +71,13 @@ def loaded(module_db):
 @pytest.fixture
 def content(loaded, db):
     pass
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A French page's request leaves French active in the thread: give the next test the default."""
+    yield
+    activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
