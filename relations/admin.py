@@ -7,7 +7,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,9 @@ from .models import (
     Agreement,
     AssistanceProgram,
     Citation,
+    Claim,
     Country,
+    Discrepancy,
     Event,
     HeadOfMission,
     Mission,
@@ -198,7 +200,7 @@ class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
     min_num = 0
-    fields = ["source", "locator", "quote", ("note_en", "note_fr"), ("discrepancy_en", "discrepancy_fr")]
+    fields = ["source", "locator", "quote", ("note_en", "note_fr")]
     autocomplete_fields = ["source"]
 
 
@@ -412,6 +414,8 @@ class HeadOfMissionInline(admin.TabularInline):
         "title_fr",
         "start_date",
         "start_precision",
+        "credentials_on",
+        "credentials_precision",
         "end_date",
         "end_precision",
         "note_en",
@@ -521,23 +525,48 @@ class CitationAdmin(ImportExport, RecordPartAdmin):
         css = {"all": ["css/admin.css"]}
 
     list_display = ["locator", "source", "record", "has_discrepancy"]
-    list_filter = ["source", ("discrepancy_en", admin.EmptyFieldListFilter)]
+    list_filter = ["source"]
     list_select_related = ["source", "event", "agreement", "mission", "assistanceprogram"]
     search_fields = [
         "locator",
         "quote",
         "note_en",
         "note_fr",
-        "discrepancy_en",
-        "discrepancy_fr",
         *(f"{record}__title_{code}" for record in CITED_FIELDS for code in LANGUAGE_CODES),
     ]
     autocomplete_fields = ["event", "agreement", "mission", "assistanceprogram", "source"]
     show_full_result_count = False
 
-    @admin.display(description=_("source discrepancy"), boolean=True)
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(discrepancy_recorded=Exists(Discrepancy.objects.filter(citation=OuterRef("pk"))))
+        )
+
+    @admin.display(description=_("discrepancy"), boolean=True, ordering="discrepancy_recorded")
     def has_discrepancy(self, obj):
-        return bool(obj.discrepancy)
+        return obj.discrepancy_recorded
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    extra = 1
+    fields = ["citation", "value_en", "value_fr"]
+    autocomplete_fields = ["citation"]
+
+
+@admin.register(Discrepancy)
+class DiscrepancyAdmin(admin.ModelAdmin):
+    """Where the sources disagree: the value the record follows (on its citation), why, and the others."""
+
+    list_display = ["__str__", "field", "citation"]
+    list_filter = ["field"]
+    list_select_related = ["citation__source", *(f"citation__{name}" for name in CITED_FIELDS)]
+    search_fields = ["value_en", "value_fr", "reason_en", "reason_fr", "citation__locator"]
+    autocomplete_fields = ["citation"]
+    fields = ["citation", "field", ("value_en", "value_fr"), ("reason_en", "reason_fr")]
+    inlines = [ClaimInline]
 
 
 @admin.register(HeadOfMission)

@@ -21,6 +21,15 @@ class DatePrecision(models.TextChoices):
     DAY = "day", gettext_lazy("Day")
 
 
+class DateCertainty(models.TextChoices):
+    """How sure the sources are of a date, as the Extended Date/Time Format (EDTF, ISO 8601-2) qualifies it."""
+
+    AS_GIVEN = "", gettext_lazy("As the sources give it")
+    UNCERTAIN = "uncertain", gettext_lazy("Uncertain")
+    APPROXIMATE = "approximate", gettext_lazy("Approximate")
+    YEAR_UNCERTAIN = "year-uncertain", gettext_lazy("Year uncertain")
+
+
 # Formats for django.utils.formats.date_format, which localises month names.
 PRECISION_FORMATS = {
     DatePrecision.YEAR: "Y",
@@ -62,6 +71,43 @@ def iso_date(value, precision):
     if precision == DatePrecision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+def edtf_date(value, precision, certainty=DateCertainty.AS_GIVEN):
+    """A date in EDTF: iso_date with its qualifier, "1995?", "1995~", "?2017-05-08" (the year
+    uncertain, the month and day as given). Checked with the edtf package, so only valid EDTF leaves."""
+    from edtf import parse_edtf
+
+    text = iso_date(value, precision)
+    if text is None:
+        return None
+    if certainty == DateCertainty.UNCERTAIN:
+        text += "?"
+    elif certainty == DateCertainty.APPROXIMATE:
+        text += "~"
+    elif certainty == DateCertainty.YEAR_UNCERTAIN:
+        text = "?" + text
+    parse_edtf(text)  # raises EDTFParseException on anything but valid EDTF
+    return text
+
+
+def edtf_range(start, end, precision, certainty=DateCertainty.AS_GIVEN):
+    """A span in EDTF: "1988-04-07/1988-04-08", each end qualified; one date when it has no end."""
+    first = edtf_date(start, precision, certainty)
+    if end is None or truncate_date(end, precision) == truncate_date(start, precision):
+        return first
+    return f"{first}/{edtf_date(end, precision, certainty)}"
+
+
+def describe_certainty(shown, certainty):
+    """A date as shown, with its qualifier in words: "8 May 2017, year uncertain", "about 1995"."""
+    if not shown or not certainty:
+        return shown
+    if certainty == DateCertainty.APPROXIMATE:
+        return _("about %(date)s") % {"date": shown}
+    if certainty == DateCertainty.YEAR_UNCERTAIN:
+        return _("%(date)s, year uncertain") % {"date": shown}
+    return _("%(date)s, uncertain") % {"date": shown}
 
 
 def format_date_range(start, end, precision):

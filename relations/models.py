@@ -5,6 +5,8 @@ described with; the four content types (events, agreements, missions, assistance
 the record itself. Every content record cites its sources through Citation.
 """
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -16,7 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .amounts import Currency, format_amount
-from .dates import DatePrecision, format_date, format_date_range, format_year_range, truncate_date
+from .dates import (
+    DateCertainty,
+    DatePrecision,
+    describe_certainty,
+    edtf_range,
+    format_date,
+    format_date_range,
+    format_year_range,
+    truncate_date,
+)
 from .i18n import LANGUAGE_CODES, Translation, active_language, localized, translated
 from .text import plain_text
 from .workflow import PUBLIC_STATUSES, PublicationStatus, workflow_permissions
@@ -325,15 +336,51 @@ class Pillar(SlugKeyed):
 class Source(SlugKeyed):
     """A document the record is taken from."""
 
+    class Kind(models.TextChoices):
+        # A record of the event by those who took part (a joint press statement, a co-chairs'
+        # statement, an opening statement, the text of an agreement, a government's own page) beats
+        # an account written later from such records (a journal article): see docs/content.md.
+        PRIMARY = "primary", _("Primary source")
+        SECONDARY = "secondary", _("Secondary source")
+
     title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(
+        _("kind of source"),
+        max_length=10,
+        choices=Kind,
+        default=Kind.SECONDARY,
+        help_text=_(
+            "Primary: a record made by those who took part (a joint press statement, an agreement's text, a "
+            "government's own page). Secondary: an account written from such records."
+        ),
+    )
+    published_on = models.DateField(_("published"), null=True, blank=True)
+    published_precision = precision_field(_("publication date precision"))
+    accessed_on = models.DateField(
+        _("read on"), null=True, blank=True, help_text=_("For a web page: the day the quoted passages were read.")
+    )
+    seed_file = models.CharField(
+        _("working file"),
+        max_length=200,
+        blank=True,
+        help_text=_("Staff only: the copy of the document the quotes were checked against. Never shown publicly."),
+    )
     author = models.CharField(
         _("author or publisher"), max_length=200, help_text=_("A person, or the body that published it.")
+    )
+    author_fr = models.CharField(
+        _("author or publisher in French"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the body has a French name (Affaires mondiales Canada); French pages show it."),
     )
     year = year_field(_("year"), _("Year of publication, if known."))
     language = models.CharField(
         _("language"), max_length=10, help_text=_("Language of the document as a BCP 47 code: en, fr, id, …")
     )
-    url = models.URLField(_("URL"), blank=True, help_text=_("Where the public can read it, if anywhere."))
+    url = models.URLField(
+        _("URL"), max_length=500, blank=True, help_text=_("Where the public can read it, if anywhere.")
+    )
     bibliographic_details_en, bibliographic_details_fr = translated(
         models.TextField,
         _("bibliographic details"),
@@ -357,6 +404,27 @@ class Source(SlugKeyed):
 
     def __str__(self):
         return self.title
+
+    @property
+    def author_name(self):
+        """The author or publisher as the page's language names it."""
+        return (self.author_fr or self.author) if active_language() == "fr" else self.author
+
+    @property
+    def is_primary(self):
+        return self.kind == self.Kind.PRIMARY
+
+    @property
+    def published_display(self):
+        if self.published_on:
+            return format_date(self.published_on, self.published_precision)
+        return str(self.year or "")
+
+    @property
+    def short_citation(self):
+        """ "ASEAN Secretariat (1988)": how a discrepancy's table names the source."""
+        year = self.published_on.year if self.published_on else self.year
+        return f"{self.author_name} ({year})" if year else self.author_name
 
     @property
     def language_name(self):
@@ -456,6 +524,15 @@ def listed_indexes(name, ordering, include):
         )
         for code in LANGUAGE_CODES
     ]
+
+
+class Corroboration(models.TextChoices):
+    """How a record knows what it says: the strongest of the sources it cites."""
+
+    PRIMARY = "primary", _("Corroborated by a primary source")
+    SEVERAL_SECONDARY = "several-secondary", _("Several secondary sources, no primary source")
+    ONE_SECONDARY = "one-secondary", _("One secondary source only")
+    NONE = "none", _("No source cited")
 
 
 class Record(SlugKeyed):
@@ -564,6 +641,23 @@ class Record(SlugKeyed):
         return self.publication_status == PublicationStatus.PUBLISHED
 
     @property
+    def discrepancies(self):
+        """The discrepancies recorded on its citations (read from the prefetched citations)."""
+        return [discrepancy for citation in self.citations.all() for discrepancy in citation.discrepancies.all()]
+
+    @property
+    def corroboration(self):
+        """How well the record is attested, from the sources it cites (read from the prefetched citations)."""
+        sources = {citation.source_id: citation.source for citation in self.citations.all()}.values()
+        if any(source.is_primary for source in sources):
+            return Corroboration.PRIMARY
+        if len(sources) > 1:
+            return Corroboration.SEVERAL_SECONDARY
+        if sources:
+            return Corroboration.ONE_SECONDARY
+        return Corroboration.NONE
+
+    @property
     def is_archived(self):
         return self.publication_status == PublicationStatus.ARCHIVED
 
@@ -659,7 +753,9 @@ class Agreement(Record):
         related_name="superseded_by",
     )
     pillars = models.ManyToManyField(Pillar, verbose_name=_("pillars"), blank=True, related_name="agreements")
-    text_url = models.URLField(_("text"), blank=True, help_text=_("Link to the public text, if there is one."))
+    text_url = models.URLField(
+        _("text"), max_length=500, blank=True, help_text=_("Link to the public text, if there is one.")
+    )
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
@@ -733,6 +829,13 @@ class Event(Record):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Empty for a one-day event."))
     date_precision = precision_field()
+    date_certainty = models.CharField(
+        _("date certainty"),
+        max_length=15,
+        choices=DateCertainty,
+        blank=True,
+        help_text=_("Where the sources are unsure of the date: shown in words, exported as EDTF (“1995?”)."),
+    )
     city_en, city_fr = translated(models.CharField, _("city"), max_length=100, blank=True)
     city = Translation()
     country = models.ForeignKey(
@@ -774,7 +877,14 @@ class Event(Record):
 
     @property
     def date_display(self):
-        return format_date_range(self.start_date, self.end_date, self.date_precision)
+        return describe_certainty(
+            format_date_range(self.start_date, self.end_date, self.date_precision), self.date_certainty
+        )
+
+    @property
+    def date_edtf(self):
+        """The date in the Extended Date/Time Format, with its qualifier: what the API and downloads carry."""
+        return edtf_range(self.start_date, self.end_date, self.date_precision, self.date_certainty)
 
     def clean(self):
         super().clean()
@@ -867,10 +977,14 @@ class HeadOfMission(PlainText):
         models.CharField, _("title"), max_length=200, help_text=_("E.g. Ambassador of Canada to ASEAN.")
     )
     title = Translation()
-    start_date = models.DateField(_("from"), null=True, blank=True)
-    start_precision = precision_field(_("from: precision"))
-    end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty while in post."))
-    end_precision = precision_field(_("to: precision"))
+    # A dated role, as the US Office of the Historian records chiefs of mission: appointed, presented
+    # credentials, left post; each at the precision a source gives, empty where none does.
+    start_date = models.DateField(_("appointed"), null=True, blank=True)
+    start_precision = precision_field(_("appointed: precision"))
+    credentials_on = models.DateField(_("presented credentials"), null=True, blank=True)
+    credentials_precision = precision_field(_("presented credentials: precision"))
+    end_date = models.DateField(_("left post"), null=True, blank=True, help_text=_("Empty while in post."))
+    end_precision = precision_field(_("left post: precision"))
     note_en, note_fr = translated(models.TextField, _("note"), blank=True)
     note = Translation()
 
@@ -907,8 +1021,21 @@ class HeadOfMission(PlainText):
             return f"{start} – {end}"
         return _("until %(date)s") % {"date": end} if end else start
 
+    @property
+    def appointed_display(self):
+        return format_date(self.start_date, self.start_precision)
+
+    @property
+    def credentials_display(self):
+        return format_date(self.credentials_on, self.credentials_precision)
+
+    @property
+    def left_display(self):
+        return format_date(self.end_date, self.end_precision)
+
     def clean(self):
         self.start_date = truncate_date(self.start_date, self.start_precision)
+        self.credentials_on = truncate_date(self.credentials_on, self.credentials_precision)
         self.end_date = truncate_date(self.end_date, self.end_precision)
 
 
@@ -1061,6 +1188,11 @@ def content_model(name):
 CITED_FIELDS = {model._meta.model_name: model for model in CONTENT_MODELS}
 
 
+#: A locator names the source's headings, separated thus; "paragraph N" points into untitled text.
+LOCATOR_SEPARATOR = " › "
+POSITIONAL_LOCATOR = re.compile(r"paragraph (\d+)")
+
+
 class CitationManager(models.Manager):
     def get_by_natural_key(self, record_type, record_slug, source_slug, locator):
         return self.get(**{f"{record_type}__slug": record_slug}, source__slug=source_slug, locator=locator)
@@ -1103,17 +1235,6 @@ class Citation(PlainText):
     )
     note_en, note_fr = translated(models.TextField, _("note"), blank=True)
     note = Translation()
-    discrepancy_en, discrepancy_fr = translated(
-        models.TextField,
-        _("source discrepancy"),
-        blank=True,
-        help_text=_(
-            "Where the source contradicts itself here (e.g. a heading naming another year than the paragraph "
-            "below it): what it says, and which reading the record follows. Shown on the public page."
-        ),
-    )
-    discrepancy = Translation()
-
     history = HistoricalRecords()
 
     objects = CitationManager()
@@ -1138,6 +1259,21 @@ class Citation(PlainText):
         return f"{self.record.get_absolute_url()}#citation-{self.pk}"
 
     @property
+    def locator_is_positional(self):
+        """Whether the locator is only our pointer ("paragraph 3"), not the source's own heading."""
+        return bool(POSITIONAL_LOCATOR.fullmatch(self.locator))
+
+    @property
+    def locator_display(self):
+        """The locator as a reader sees it: the source's headings as printed, our "paragraph 3" in
+        the page's language (« paragraphe 3 »)."""
+        parts = self.locator.split(LOCATOR_SEPARATOR)
+        return LOCATOR_SEPARATOR.join(
+            _("paragraph %(number)s") % {"number": match[1]} if (match := POSITIONAL_LOCATOR.fullmatch(part)) else part
+            for part in parts
+        )
+
+    @property
     def record_type(self):
         return next(name for name in CITED_FIELDS if getattr(self, f"{name}_id") is not None)
 
@@ -1149,3 +1285,115 @@ class Citation(PlainText):
         return (self.record_type, self.record.slug, self.source.slug, self.locator)
 
     natural_key.dependencies = ["relations.source", *(f"relations.{name}" for name in CITED_FIELDS)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Discrepancies: where the sources disagree on a fact of a record
+# ---------------------------------------------------------------------------------------------
+
+
+class DiscrepancyManager(models.Manager):
+    def get_by_natural_key(self, record_type, record_slug, source_slug, locator, field):
+        citation = Citation.objects.get_by_natural_key(record_type, record_slug, source_slug, locator)
+        return self.get(citation=citation, field=field)
+
+
+class Discrepancy(models.Model):
+    """Sources (or one source's heading and paragraph) give different values for one fact of a record.
+
+    It hangs on the citation whose value the record follows; each other value is a Claim citing its
+    own passage. Shown on the record's page as a small table, and in the API and downloads.
+    """
+
+    class Field(models.TextChoices):
+        DATE = "date", _("Date")
+        PLACE = "place", _("Place")
+        ORDINAL = "ordinal", _("Number in the series")
+        NAME = "name", _("Name or subject")
+        DOCUMENT = "document", _("Document referred to")
+        AMOUNT = "amount", _("Amount")
+        STATUS = "status", _("Status")
+
+    citation = models.ForeignKey(
+        Citation,
+        verbose_name=_("citation followed"),
+        on_delete=models.CASCADE,
+        related_name="discrepancies",
+        help_text=_("The passage whose value the record follows."),
+    )
+    field = models.CharField(_("what they disagree on"), max_length=10, choices=Field)
+    value_en, value_fr = translated(
+        models.CharField, _("value followed"), max_length=300, help_text=_("As that passage gives it.")
+    )
+    value = Translation()
+    reason_en, reason_fr = translated(
+        models.TextField,
+        _("why the record follows it"),
+        help_text=_("E.g. “The joint press statement: a primary source.”"),
+    )
+    reason = Translation()
+
+    objects = DiscrepancyManager()
+
+    class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
+        ordering = ["citation", "field"]
+        verbose_name = _("discrepancy")
+        verbose_name_plural = _("discrepancies")
+        constraints = [models.UniqueConstraint(fields=["citation", "field"], name="discrepancy_unique_field")]
+
+    def __str__(self):
+        return f"{self.citation.record}: {self.get_field_display()}"
+
+    def natural_key(self):
+        return (*self.citation.natural_key(), self.field)
+
+    natural_key.dependencies = ["relations.citation"]
+
+    @property
+    def record(self):
+        return self.citation.record
+
+
+class ClaimManager(models.Manager):
+    def get_by_natural_key(self, *key):
+        discrepancy = Discrepancy.objects.get_by_natural_key(*key[:5])
+        return self.get(discrepancy=discrepancy, citation=Citation.objects.get_by_natural_key(*key[5:]))
+
+
+class Claim(models.Model):
+    """A value the record does not follow, with the passage that gives it."""
+
+    discrepancy = models.ForeignKey(
+        Discrepancy, verbose_name=_("discrepancy"), on_delete=models.CASCADE, related_name="claims"
+    )
+    citation = models.ForeignKey(
+        Citation,
+        verbose_name=_("citation"),
+        on_delete=models.CASCADE,
+        related_name="claims",
+        help_text=_("The passage that gives this value: a citation of the same record."),
+    )
+    value_en, value_fr = translated(models.CharField, _("value"), max_length=300)
+    value = Translation()
+
+    objects = ClaimManager()
+
+    class Meta:
+        default_permissions = IMPORT_EXPORT_PERMISSIONS
+        ordering = ["discrepancy", "citation"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [models.UniqueConstraint(fields=["discrepancy", "citation"], name="claim_unique_citation")]
+
+    def __str__(self):
+        return f"{self.citation.source}: {self.value}"
+
+    def natural_key(self):
+        return (*self.discrepancy.natural_key(), *self.citation.natural_key())
+
+    natural_key.dependencies = ["relations.discrepancy"]
+
+    def clean(self):
+        if self.discrepancy_id and self.citation_id and self.citation.record != self.discrepancy.record:
+            raise ValidationError({"citation": _("A claim cites a passage of the record the discrepancy is about.")})

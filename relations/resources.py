@@ -20,6 +20,7 @@ writer), all or nothing, which returns django-import-export's own ``Result``.
 """
 
 import functools
+import json
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Prefetch
@@ -47,7 +48,7 @@ from .models import (
     Source,
     Track,
 )
-from .selectors import related_queryset
+from .selectors import cited_passages, related_queryset
 
 # ---------------------------------------------------------------------------------------------
 # Widgets: export representation (the import reads cells in relations.importing)
@@ -227,9 +228,12 @@ class SourceResource(RelationsResource):
             "slug",
             "title",
             "author",
+            "author_fr",
+            "kind",
             "year",
             "language",
             "url",
+            "accessed_on",
             *in_both_languages("bibliographic_details", "notes"),
         )
 
@@ -241,9 +245,54 @@ class SourceResource(RelationsResource):
 RECORD_FIELDS = ("slug", *in_both_languages("title", "summary", "body"))
 #: Columns staff see but the public downloads leave out.
 STAFF_ONLY = ("publication_status",)
+#: Export-only columns: how the record knows what it says (ContentResource).
+EVIDENCE = ("corroboration", "discrepancies")
 
 
-class EventResource(RelationsResource):
+class ContentResource(RelationsResource):
+    """A content type's columns, plus what the record says of its own evidence (export only):
+    its corroboration and its sources' discrepancies, as JSON in one column."""
+
+    corroboration = fields.Field(attribute="corroboration", column_name="corroboration", readonly=True)
+    discrepancies = fields.Field(column_name="discrepancies", readonly=True)
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).prefetch_related(Prefetch("citations", cited_passages()))
+
+    def get_diff_headers(self):
+        # The import preview shows what an import may change: not the export-only columns.
+        export_only = {field.column_name for field in self.fields.values() if field.readonly}
+        return [header for header in super().get_diff_headers() if header not in export_only]
+
+    def export_field(self, field, instance, **kwargs):
+        if field.column_name == "discrepancies":
+            return json.dumps(discrepancies_data(instance), ensure_ascii=False) if instance.discrepancies else ""
+        return super().export_field(field, instance, **kwargs)
+
+
+def discrepancies_data(record):
+    """A record's discrepancies as plain data: what the downloads carry (the API nests the same)."""
+    return [
+        {
+            "field": discrepancy.field,
+            **{name: getattr(discrepancy, name) for name in in_both_languages("value", "reason")},
+            "source": discrepancy.citation.source.slug,
+            "locator": discrepancy.citation.locator,
+            "claims": [
+                {
+                    "source": claim.citation.source.slug,
+                    "locator": claim.citation.locator,
+                    **{name: getattr(claim, name) for name in in_both_languages("value")},
+                }
+                for claim in discrepancy.claims.all()
+            ],
+        }
+        for discrepancy in record.discrepancies
+    ]
+
+
+class EventResource(ContentResource):
+    date_edtf = fields.Field(attribute="date_edtf", column_name="date_edtf", readonly=True)
     start_date = PreciseDateField("start_date", precision="date_precision")
     end_date = PreciseDateField("end_date", precision="date_precision")
     country = natural_key("country", Country, "code")
@@ -261,17 +310,20 @@ class EventResource(RelationsResource):
             "kind",
             "start_date",
             "end_date",
+            "date_certainty",
+            "date_edtf",
             *in_both_languages("city"),
             "country",
             "track",
             "pillars",
             "organisations",
             "agreements",
+            *EVIDENCE,
             *STAFF_ONLY,
         )
 
 
-class AgreementResource(RelationsResource):
+class AgreementResource(ContentResource):
     adopted_on = PreciseDateField("adopted_on", precision="adopted_precision")
     country = natural_key("country", Country, "code")
     party_countries = natural_keys("party_countries", Country, "code")
@@ -297,11 +349,12 @@ class AgreementResource(RelationsResource):
             "supersedes",
             "pillars",
             "text_url",
+            *EVIDENCE,
             *STAFF_ONLY,
         )
 
 
-class MissionResource(RelationsResource):
+class MissionResource(ContentResource):
     country = natural_key("country", Country, "code")
     accredited_countries = natural_keys("accredited_countries", Country, "code")
     accredited_organisations = natural_keys("accredited_organisations", Organisation, "slug")
@@ -322,11 +375,12 @@ class MissionResource(RelationsResource):
             "opened_on",
             "closed_on",
             "website",
+            *EVIDENCE,
             *STAFF_ONLY,
         )
 
 
-class AssistanceProgramResource(RelationsResource):
+class AssistanceProgramResource(ContentResource):
     pillars = natural_keys("pillars", Pillar, "slug")
     countries = natural_keys("countries", Country, "code")
     organisations = natural_keys("organisations", Organisation, "slug")
@@ -353,6 +407,7 @@ class AssistanceProgramResource(RelationsResource):
             "organisations",
             "agreements",
             "events",
+            *EVIDENCE,
             *STAFF_ONLY,
         )
 
@@ -383,7 +438,15 @@ class HeadOfMissionResource(RelationsResource):
 
     class Meta(RelationsResource.Meta):
         model = HeadOfMission
-        fields = ("mission", "name", *in_both_languages("title"), "start_date", "end_date", *in_both_languages("note"))
+        fields = (
+            "mission",
+            "name",
+            *in_both_languages("title"),
+            "start_date",
+            "credentials_on",
+            "end_date",
+            *in_both_languages("note"),
+        )
         import_id_fields = ("mission", "name", "start_date")
 
 
@@ -399,7 +462,7 @@ class CitationResource(RelationsResource):
 
     class Meta(RelationsResource.Meta):
         model = Citation
-        fields = (*CITED_FIELDS, "source", "locator", "quote", *in_both_languages("note", "discrepancy"))
+        fields = (*CITED_FIELDS, "source", "locator", "quote", *in_both_languages("note"))
         # The source first: existing citations are fetched by it (it is never empty).
         import_id_fields = ("source", *CITED_FIELDS, "locator")
 

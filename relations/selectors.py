@@ -12,7 +12,7 @@ from django.db.models import CharField, Count, DateField, F, IntegerField, Prefe
 from django.db.models.functions import Cast, ExtractYear
 
 from .i18n import localized, localized_ordering
-from .models import CONTENT_MODELS, Citation, content_model
+from .models import CONTENT_MODELS, Citation, Claim, Discrepancy, content_model
 
 # ---------------------------------------------------------------------------------------------
 # Lists and detail pages
@@ -33,12 +33,20 @@ def related_queryset(model, name):
     return queryset.listed() if field.related_model in CONTENT_MODELS else queryset
 
 
+def cited_passages():
+    """A record's citations with their sources and the discrepancies recorded on them (each with
+    its claims and their sources): what the Sources section, the API and the downloads show."""
+    claims = Prefetch("claims", queryset=Claim.objects.select_related("citation__source"))
+    discrepancies = Prefetch("discrepancies", queryset=Discrepancy.objects.prefetch_related(claims))
+    return Citation.objects.select_related("source").prefetch_related(discrepancies)
+
+
 def with_related(records):
     """Records with everything their detail page (or API representation) shows, in a fixed number
     of queries whatever their number: related rows, citations and the "Date modified"."""
     model = records.model
     published_related = [Prefetch(name, queryset=related_queryset(model, name)) for name in model.detail_prefetch]
-    citations = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    citations = Prefetch("citations", queryset=cited_passages())
     return (
         records.with_date_modified()
         .select_related(*model.detail_select)

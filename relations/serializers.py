@@ -24,7 +24,10 @@ from .models import (
     Agreement,
     AssistanceProgram,
     Citation,
+    Claim,
+    Corroboration,
     Country,
+    Discrepancy,
     Event,
     HeadOfMission,
     Mission,
@@ -275,6 +278,7 @@ class SourceSerializer(ModelSerializer):
             "html_url",
             "title",
             "author",
+            "author_fr",
             "year",
             "language",
             "document_url",
@@ -288,12 +292,35 @@ class SourceSerializer(ModelSerializer):
 # ---------------------------------------------------------------------------------------------
 
 
+class ClaimSerializer(ModelSerializer):
+    """A value the record does not follow, with the passage (source and locator) that gives it."""
+
+    source = SourceLink(source="citation.source", read_only=True)
+    locator = serializers.CharField(source="citation.locator", read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = ["source", "locator", *in_both_languages("value")]
+
+
+class DiscrepancySerializer(ModelSerializer):
+    """Where the sources disagree on one fact: the value the record follows (this citation's), why,
+    and each other source's value."""
+
+    claims = ClaimSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Discrepancy
+        fields = ["field", *in_both_languages("value", "reason"), "claims"]
+
+
 class CitationSerializer(ModelSerializer):
     source = SourceLink(read_only=True)
+    discrepancies = DiscrepancySerializer(many=True, read_only=True)
 
     class Meta:
         model = Citation
-        fields = ["source", "locator", "quote", *in_both_languages("note", "discrepancy")]
+        fields = ["source", "locator", "quote", *in_both_languages("note"), "discrepancies"]
 
 
 class RecordSerializer(ModelSerializer):
@@ -303,6 +330,7 @@ class RecordSerializer(ModelSerializer):
     publication_status_label = ChoiceLabelField("publication_status")
     date_modified = serializers.DateTimeField(read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
+    corroboration = serializers.ChoiceField(choices=Corroboration.choices, read_only=True)
 
     # Each subclass's Meta.fields is RECORD_FIELDS, its own fields, then RECORD_TRAILING_FIELDS.
     RECORD_FIELDS = [
@@ -312,7 +340,7 @@ class RecordSerializer(ModelSerializer):
         *in_both_languages("title", "summary", "body"),
         *labelled("publication_status"),
     ]
-    RECORD_TRAILING_FIELDS = ["citations", "date_modified"]
+    RECORD_TRAILING_FIELDS = ["corroboration", "citations", "date_modified"]
 
 
 def record_fields(*fields):
@@ -325,6 +353,7 @@ class EventSerializer(RecordSerializer):
     end_date = PreciseDateField("end_date", "date_precision")
     kind_label = ChoiceLabelField("kind")
     date_display = serializers.CharField(read_only=True)
+    date_edtf = serializers.CharField(read_only=True, help_text="The date in EDTF (ISO 8601-2), with its qualifier.")
     country = CountryLink(read_only=True, allow_null=True)
     track = TrackLink(read_only=True, allow_null=True)
     pillars = PillarLink(many=True, read_only=True)
@@ -339,6 +368,8 @@ class EventSerializer(RecordSerializer):
             "start_date",
             "end_date",
             "date_precision",
+            "date_certainty",
+            "date_edtf",
             "date_display",
             *in_both_languages("city"),
             "country",
@@ -397,6 +428,7 @@ class AgreementSerializer(RecordSerializer):
 
 class HeadOfMissionSerializer(ModelSerializer):
     start_date = PreciseDateField("start_date", "start_precision")
+    credentials_on = PreciseDateField("credentials_on", "credentials_precision")
     end_date = PreciseDateField("end_date", "end_precision")
 
     class Meta:
@@ -406,6 +438,8 @@ class HeadOfMissionSerializer(ModelSerializer):
             *in_both_languages("title"),
             "start_date",
             "start_precision",
+            "credentials_on",
+            "credentials_precision",
             "end_date",
             "end_precision",
             *in_both_languages("note"),

@@ -26,7 +26,9 @@ public_patterns = [
         name="track-detail",
     ),
     path(_("pillars/<slug:slug>/"), views.ReferenceDetailView.as_view(model=Pillar), name="pillar-detail"),
+    path(_("sources/"), views.source_list, name="source-list"),
     path(_("sources/<slug:slug>/"), views.ReferenceDetailView.as_view(model=Source), name="source-detail"),
+    path(_("about/"), views.about, name="about"),
 ]
 # Each content type's list and detail pages, under its `url_prefix`. The prefixes are translated, so
 # that a French page's address is French (/fr/evenements/…); slugs are the same in both languages.

@@ -9,6 +9,7 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from .filters import FormKeyMultipleChoiceField, filterset_for
 from .i18n import localized
 from .iati import iati_response
 from .ics import calendar_response
-from .models import CONTENT_MODELS, Country, Event, Pillar, Track
+from .models import CITED_FIELDS, CONTENT_MODELS, Citation, Country, Event, Pillar, Source, Track
 from .selectors import (
     counts_by_decade,
     filter_name,
@@ -320,6 +321,33 @@ def timeline(request):
         "next": number + 1 if has_next else None,
     }
     return render(request, "relations/timeline.html", {"form": form, "groups": groups, "page": page})
+
+
+def source_list(request):
+    """Every source with its full citation and the listed records that cite it (two queries)."""
+    citing = Citation.objects.select_related(*CITED_FIELDS).order_by("pk")
+    sources = Source.objects.prefetch_related(Prefetch("citations", queryset=citing))
+    sources = sources.order_by("kind", "published_on", "title")
+    entries = []
+    for source in sources:
+        records = {}
+        for cited in source.citations.all():
+            record = cited.record
+            if record.is_published:
+                records.setdefault((record._meta.model_name, record.pk), record)
+        entries.append({"source": source, "records": sorted(records.values(), key=str)})
+    return render(request, "relations/source_list.html", {"entries": entries})
+
+
+def about(request):
+    """What the registry is, its sources, how conflicts are settled, the track and pillar rules."""
+    context = {
+        "source_count": Source.objects.count(),
+        "primary_count": Source.objects.filter(kind=Source.Kind.PRIMARY).count(),
+        "tracks": Track.objects.order_by("number"),
+        "pillars": Pillar.objects.order_by(localized("name")),
+    }
+    return render(request, "relations/about.html", context)
 
 
 def country_list(request):

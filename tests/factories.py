@@ -151,3 +151,24 @@ class CitationFactory(Factory):
     source = factory.SubFactory(SourceFactory)
     locator = factory.Sequence(lambda n: f"Section {n}")
     quote = "A verbatim passage."
+
+
+class DiscrepancyFactory(Factory):
+    """Sources disagreeing on a record's date: the value on `citation` is followed."""
+
+    class Meta:
+        model = models.Discrepancy
+
+    citation = factory.SubFactory(CitationFactory)
+    field = models.Discrepancy.Field.DATE
+    value = "6–7 May 1997"
+    reason = "The record follows the joint press statement: a primary source."
+
+
+class ClaimFactory(Factory):
+    class Meta:
+        model = models.Claim
+
+    discrepancy = factory.SubFactory(DiscrepancyFactory)
+    citation = factory.LazyAttribute(lambda claim: claim.discrepancy.citation)
+    value = "1986 (the heading)"

@@ -10,6 +10,7 @@ from .factories import (
     AgreementFactory,
     AssistanceProgramFactory,
     CitationFactory,
+    ClaimFactory,
     CountryFactory,
     EventFactory,
     HeadOfMissionFactory,
@@ -99,8 +100,12 @@ def build(n=3):
         program.agreements.add(agreement)
         program.events.add(event)
         for record in (event, agreement, mission, program):
-            for source in sources:
-                CitationFactory(**{"event": None, record._meta.model_name: record}, source=source)
+            cited = [
+                CitationFactory(**{"event": None, record._meta.model_name: record}, source=source) for source in sources
+            ]
+        if not records["events"] and len(cited) > 1:
+            # The first event's sources disagree on its date: its page shows the discrepancy's table.
+            ClaimFactory(discrepancy__citation=event.citations.first(), citation=event.citations.last())
         records["events"].append(event)
         records["agreements"].append(agreement)
         records["missions"].append(mission)

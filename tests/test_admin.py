@@ -13,6 +13,7 @@ from .factories import (
     AgreementFactory,
     AssistanceProgramFactory,
     CitationFactory,
+    ClaimFactory,
     CountryFactory,
     EventFactory,
     HeadOfMissionFactory,
@@ -46,7 +47,8 @@ def make_rows(count):
         mission = MissionFactory(country=event.country)
         HeadOfMissionFactory(mission=mission)
         for record in (event, agreement, mission, program):
-            CitationFactory(**{"event": None, record._meta.model_name: record})
+            cited = CitationFactory(**{"event": None, record._meta.model_name: record})
+        ClaimFactory(discrepancy__citation=cited)
 
 
 def test_every_model_of_the_app_is_in_the_admin():
@@ -58,6 +60,7 @@ def test_every_model_of_the_app_is_in_the_admin():
         "pillar",
         "source",
         "citation",
+        "discrepancy",
         "event",
         "agreement",
         "mission",
@@ -173,8 +176,6 @@ def event_form(country, source, **overrides):
         "citations-0-quote": "",
         "citations-0-note_en": "",
         "citations-0-note_fr": "",
-        "citations-0-discrepancy_en": "",
-        "citations-0-discrepancy_fr": "",
     }
     data.update(overrides)
     return data

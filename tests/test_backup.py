@@ -12,6 +12,7 @@ from .factories import (
     AgreementFactory,
     AssistanceProgramFactory,
     CitationFactory,
+    ClaimFactory,
     EventFactory,
     HeadOfMissionFactory,
     OrganisationFactory,
@@ -43,7 +44,7 @@ def registry(db):
     program = AssistanceProgramFactory(other_amount=5, other_currency="USD")
     program.events.add(event)
     head = HeadOfMissionFactory()
-    CitationFactory(event=event, discrepancy="The heading says 1986.")
+    ClaimFactory(discrepancy__citation__event=event)
     CitationFactory(event=None, mission=head.mission)
     CitationFactory(event=None, assistanceprogram=program)
     event.title_en = "Renamed, for a second history entry"

@@ -315,7 +315,8 @@ def test_every_record_of_the_fixtures_is_written_in_both_languages(db):
             assert bool(record.body_fr) == bool(record.body_en), record.slug
     for citation in models.Citation.objects.all():
         assert bool(citation.note_fr) == bool(citation.note_en)
-        assert bool(citation.discrepancy_fr) == bool(citation.discrepancy_en)
+    for discrepancy in models.Discrepancy.objects.all():
+        assert discrepancy.value_fr and discrepancy.reason_fr, discrepancy.pk
     for model in (models.Country, models.Organisation, models.Track, models.Pillar):
         assert not model.objects.filter(name_fr="").exists()
     assert models.Organisation.objects.get(slug="asean").acronym_fr == "ANASE"

@@ -102,7 +102,7 @@ def make_content():
     HeadOfMissionFactory(mission=mission, name="Unknown start", start_date=None, end_date=datetime.date(2015, 1, 1))
     for record in (event, agreement, mission, program):
         CitationFactory(**{"event": None, record._meta.model_name: record}, source=source, locator="§ 3 > a")
-    CitationFactory(event=event, source=source, locator="§ 4", quote="« Le Canada… »", discrepancy="1997 or 1998")
+    CitationFactory(event=event, source=source, locator="§ 4", quote="« Le Canada… »", note="1997 or 1998")
 
 
 def delete_everything():
@@ -284,7 +284,7 @@ def test_citations_and_heads_of_mission_update_by_their_natural_keys():
     citations = dump(resource_for(Citation))
     result = load(resource_for(Citation), citations.replace("1997 or 1998", "1997 – not 1998").encode())
     assert (result.totals["update"], result.totals["skip"]) == (1, 4)
-    assert Citation.objects.get(locator="§ 4").discrepancy == "1997 – not 1998"
+    assert Citation.objects.get(locator="§ 4").note == "1997 – not 1998"
 
     heads = dump(resource_for(HeadOfMission)).replace("Ambassador of Canada to ASEAN", "Ambassador")
     result = load(resource_for(HeadOfMission), heads.encode())

@@ -7,6 +7,7 @@ from .factories import (
     AgreementFactory,
     AssistanceProgramFactory,
     CitationFactory,
+    ClaimFactory,
     CountryFactory,
     EventFactory,
     HeadOfMissionFactory,
@@ -35,13 +36,14 @@ def test_home_counts_only_published_records(client):
 @pytest.mark.parametrize("factory", CONTENT_FACTORIES)
 def test_a_published_record_has_a_page_and_a_draft_does_not(client, factory):
     published = factory()
-    CitationFactory(**{"event": None, published._meta.model_name: published}, discrepancy="Heading says 1986.")
+    cited = CitationFactory(**{"event": None, published._meta.model_name: published})
+    ClaimFactory(discrepancy__citation=cited, value="Heading says 1986.")
     draft = factory(publication_status="draft")
     response = client.get(published.get_absolute_url())
     assert response.status_code == 200
     page = response.content.decode()
     assert published.title in page
-    assert "Source discrepancy:" in page and "Heading says 1986." in page
+    assert "Where the sources disagree: Date" in page and "Heading says 1986." in page and "6–7 May 1997" in page
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
@@ -102,7 +104,8 @@ def test_detail_pages_show_dates_amounts_and_heads_at_their_precision(client):
     assert "CAD 10 million" in page and "$10 juta" in page
     head = HeadOfMissionFactory(name="Marie-Louise Hannan", start_date=datetime.date(2016, 1, 1))
     page = client.get(head.mission.get_absolute_url()).content.decode()
-    assert "Marie-Louise Hannan, Ambassador of Canada to ASEAN (January 2016)" in page
+    assert "Marie-Louise Hannan, Ambassador of Canada to ASEAN" in page
+    assert "<dt>Appointed</dt><dd>January 2016</dd>" in page
 
 
 @pytest.mark.django_db

@@ -362,7 +362,7 @@ def test_an_editor_cannot_change_a_public_records_citations_on_their_own(client,
         "source": published.source_id,
         "locator": "Changed",
         "quote": "",
-        **dict.fromkeys(in_both_languages("note", "discrepancy"), ""),
+        **dict.fromkeys(in_both_languages("note"), ""),
     }
     response = client.post(admin_url(Citation, "change", published.pk), {**data, "event": published.event_id})
     assert response.status_code == 403

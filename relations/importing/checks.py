@@ -27,6 +27,9 @@ def file_errors(resource, dataset, headers):
 def header_errors(resource, headers):
     """Messages for a header row that lacks a required column or has one the resource does not know."""
     known = {column.name: column for column in resource.columns()}
+    # What an export adds about the record's evidence (corroboration, discrepancies): an exported
+    # file imports again, those columns ignored.
+    export_only = {field.column_name for field in resource.fields.values() if field.readonly}
     key_columns = resource.key_columns()
     messages = []
     seen = set()
@@ -36,7 +39,7 @@ def header_errors(resource, headers):
         if header in seen:
             messages.append(_("Row 1 (the header) names the column “%(column)s” twice.") % {"column": header})
         seen.add(header)
-        if header not in known:
+        if header not in known and header not in export_only:
             messages.append(
                 _("Row 1 (the header): “%(column)s” is not a column of %(model)s. The columns are: %(columns)s.")
                 % {

@@ -32,6 +32,8 @@ PAGES = {
     "timeline": lambda: url("timeline"),
     "country": lambda: url("country-detail", code="id"),
     "countries": lambda: url("country-list"),
+    "sources": lambda: url("source-list"),
+    "about": lambda: url("about"),
     "event": lambda: url("event-detail", slug="dialogue-0"),
     "agreement": lambda: url("agreement-detail", slug="joint-declaration-0"),
     "mission": lambda: url("mission-detail", slug="mission-0"),

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from relations.models import CONTENT_MODELS
 from relations.workflow import PublicationStatus
 
-from ..factories import CitationFactory, CountryFactory, EventFactory, HeadOfMissionFactory, MissionFactory
+from ..factories import ClaimFactory, CountryFactory, EventFactory, HeadOfMissionFactory, MissionFactory
 
 # Listens for violations from the first script on every page; read back after each load.
 RECORD_VIOLATIONS = """
@@ -46,7 +46,7 @@ class Visitor:
 def content(transactional_db):
     country = CountryFactory(code="ID", name="Indonesia")
     event = EventFactory(country=country, title="ASEAN-Canada Dialogue")
-    CitationFactory(event=event, discrepancy="The heading names another year.")
+    ClaimFactory(discrepancy__citation__event=event, value="The heading names another year.")
     mission = MissionFactory(country=country)
     HeadOfMissionFactory(mission=mission)
     draft = EventFactory(country=country, publication_status=PublicationStatus.DRAFT)
