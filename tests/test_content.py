@@ -439,13 +439,16 @@ def test_the_api_carries_corroboration_certainty_and_structured_discrepancies(cl
     assert client.get("/api/v1/events/jcc-10-miri-1995/").json()["corroboration"] == "one-secondary"
 
 
-@pytest.mark.usefixtures("content")
-@pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_downloads_carry_corroboration_edtf_and_discrepancies(client, fmt):
-    from relations.formats import CSV, JSON
+def download(client, address):
+    response = client.get(address)
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
-    response = client.get(f"/fr/evenements/download.{fmt}")
-    dataset = (CSV if fmt == "csv" else JSON)().create_dataset(response.content)
+
+@pytest.mark.usefixtures("content")
+def test_the_csv_download_carries_corroboration_edtf_and_discrepancies(client):
+    from relations.formats import CSV
+
+    dataset = CSV().create_dataset(download(client, "/fr/evenements/download.csv"))
     rows = {row["slug"]: row for row in dataset.dict}
     row = rows["pmc-singapore-1999"]
     assert (row["corroboration"], row["date_edtf"]) == ("primary", "1999-07-27")
@@ -458,6 +461,23 @@ def test_downloads_carry_corroboration_edtf_and_discrepancies(client, fmt):
     assert discrepancy["claims"][0]["value_fr"].startswith("les Philippines")
     assert rows["asean-canada-dialogue-14-2017"]["date_edtf"] == "?2017-05-08"
     assert rows["canada-asks-to-join-admm-plus-2012"]["discrepancies"] == ""
+
+
+@pytest.mark.usefixtures("content")
+def test_the_json_download_carries_them_as_the_api_does(client):
+    rows = {row["slug"]: row for row in json.loads(download(client, "/fr/evenements/download.json"))}
+    row = rows["pmc-singapore-1999"]
+    assert (row["corroboration"], row["date_edtf"]) == ("primary", "1999-07-27")
+    (followed,) = [citation for citation in row["citations"] if citation["discrepancies"]]
+    (discrepancy,) = followed["discrepancies"]
+    assert (discrepancy["field"], discrepancy["value_fr"], followed["source"]["slug"]) == (
+        "place",
+        "Singapour",
+        "asean-siazon-pmc-1999",
+    )
+    assert discrepancy["claims"][0]["value_fr"].startswith("les Philippines")
+    assert rows["asean-canada-dialogue-14-2017"]["date_edtf"] == "?2017-05-08"
+    assert not any(citation["discrepancies"] for citation in rows["canada-asks-to-join-admm-plus-2012"]["citations"])
 
 
 @pytest.mark.usefixtures("content")
