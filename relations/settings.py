@@ -148,6 +148,13 @@ CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""))}
 # the longest the public may see a page older than a change (0 turns the page cache off).
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+# HTTP caching of anonymous public responses by shared caches (nginx's proxy_cache, a CDN):
+# `Cache-Control: public, max-age=0, s-maxage=PROXY_CACHE_SECONDS,
+# stale-while-revalidate=PROXY_STALE_SECONDS`. Browsers revalidate every time (ETag, a 304 without
+# rendering); a proxy keeps a page for s-maxage, so a change (a takedown) reaches every reader within
+# s-maxage, plus at most one revalidation's time for the reader who triggers it (docs/performance.md).
+PROXY_CACHE_SECONDS = int(os.environ.get("DJANGO_PROXY_CACHE_SECONDS", "10"))
+PROXY_STALE_SECONDS = int(os.environ.get("DJANGO_PROXY_STALE_SECONDS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
