@@ -97,3 +97,13 @@ def english_pages(events):
         ("country", reverse("relations:country-detail", kwargs={"code": "id"})),
     ]
     return result
+
+
+def downloads():
+    """The files measured by `benchmark downloads`: the whole events list as CSV, JSON and calendar."""
+    with override("en"):
+        return [
+            ("events CSV", reverse("relations:event-download", kwargs={"fmt": "csv"})),
+            ("events JSON", reverse("relations:event-download", kwargs={"fmt": "json"})),
+            ("events calendar (.ics)", reverse("relations:event-calendar")),
+        ]

@@ -155,6 +155,12 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
 # s-maxage, plus at most one revalidation's time for the reader who triggers it (docs/performance.md).
 PROXY_CACHE_SECONDS = int(os.environ.get("DJANGO_PROXY_CACHE_SECONDS", "10"))
 PROXY_STALE_SECONDS = int(os.environ.get("DJANGO_PROXY_STALE_SECONDS", "30"))
+# The public downloads and the calendar (relations.limits): the most rows one file holds, and for
+# anonymous clients the files one address may ask for ("N/second", "minute", "hour" or "day"; empty
+# for no limit) and how many are written at once across the site (keep it below the workers).
+DOWNLOAD_MAX_ROWS = int(os.environ.get("DJANGO_DOWNLOAD_MAX_ROWS", "50000"))
+DOWNLOAD_RATE = os.environ.get("DJANGO_DOWNLOAD_RATE", "30/hour")
+DOWNLOAD_CONCURRENCY = int(os.environ.get("DJANGO_DOWNLOAD_CONCURRENCY", "2"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

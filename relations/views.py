@@ -26,7 +26,8 @@ from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import filterset_for
 from .i18n import localized
-from .ics import calendar_response
+from .ics import calendar_counts, calendar_response
+from .limits import bounded_file
 from .models import CONTENT_MODELS, Country, Event, Pillar, Track
 from .selectors import (
     counts_by_decade,
@@ -172,6 +173,8 @@ class RecordListView(FilterMixin, ListView):
         context["download_urls"] = [(label, reverse(download, args=[fmt])) for fmt, label in DOWNLOAD_LABELS]
         # Follow what the page filtered: its Atom feed, and for events the calendar (same querystring).
         context["feed_url"] = reverse(f"relations:{self.model._meta.model_name}-feed")
+        # Larger selections are refused (relations.limits): the page says how to narrow them instead.
+        context["download_max_rows"] = settings.DOWNLOAD_MAX_ROWS
         if self.model.has_calendar:
             context["calendar_url"] = reverse(f"relations:{self.model._meta.model_name}-calendar")
         page = context["page_obj"]
@@ -188,7 +191,8 @@ class RecordDownloadView(RecordListView):
     them (not one page), in the same order."""
 
     def get(self, request, *args, fmt, **kwargs):
-        return download_response(self.get_filtered_queryset(), fmt)
+        records = self.get_filtered_queryset()
+        return bounded_file(request, records.count(), lambda: download_response(records, fmt))
 
 
 class CalendarView(RecordListView):
@@ -196,7 +200,9 @@ class CalendarView(RecordListView):
     the day, in one query. For the content types that declare `has_calendar` (events)."""
 
     def get(self, request, *args, **kwargs):
-        return calendar_response(self.get_filtered_queryset(), request)
+        events = self.get_filtered_queryset()
+        total, left_out = calendar_counts(events)
+        return bounded_file(request, total, lambda: calendar_response(events, request, left_out))
 
 
 # The most matches of one type the search page counts and ranks: beyond it, it says "more than"

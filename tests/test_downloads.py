@@ -21,7 +21,7 @@ def test_a_csv_download_holds_exactly_the_queryset_without_staff_columns():
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="events-')
     assert response["Content-Disposition"].endswith('.csv"')
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert len(lines) == 2
     assert "publication_status" not in lines[0]
     assert lines[1].startswith("shown,'=cmd|' /C calc'!A0,")
@@ -32,7 +32,7 @@ def test_a_json_download_is_a_list_of_records():
     AssistanceProgramFactory(slug="scholarships", title="Bourses d'études")
     response = download_response(AssistanceProgramFactory._meta.model.objects.published(), "json")
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    (record,) = json.loads(response.content)
+    (record,) = json.loads(response.getvalue())
     assert record["slug"] == "scholarships"
     assert (record["title_en"], record["title_fr"]) == ("Bourses d'études", "Bourses d'études (FR)")
     assert (record["amount"], record["currency"]) == ("10000000.00", "CAD")
@@ -66,11 +66,11 @@ def test_a_list_page_offers_exactly_what_it_filtered(client, reference_data, siz
     with django_assert_max_num_queries(12):
         response = client.get(csv_url, {"country": "ID", "o": "title"})
     assert response.status_code == 200
-    slugs = [line.split(",")[0] for line in response.content.decode("utf-8-sig").splitlines()[1:]]
+    slugs = [line.split(",")[0] for line in response.getvalue().decode("utf-8-sig").splitlines()[1:]]
     expected = Event.objects.published().filter(country=indonesia).order_by("title_en", "id")
     assert slugs == [event.slug for event in expected]  # every page, in the page's order, no draft
     assert len(slugs) == size
 
-    records = json.loads(client.get(json_url, {"country": "CA"}).content)
+    records = json.loads(client.get(json_url, {"country": "CA"}).getvalue())
     assert [record["slug"] for record in records] == ["in-canada"]
     assert client.get(reverse("relations:event-download", kwargs={"fmt": "xml"})).status_code == 404

@@ -3,6 +3,7 @@
     manage.py benchmark import --rows 20000
     manage.py benchmark export --rows 100000
     manage.py benchmark site --sizes 1000 10000 100000
+    manage.py benchmark downloads --rows 20000
     manage.py benchmark all
 
 Each section runs in a database created for the run (``benchmark_<NAME>``, or the name given
@@ -58,7 +59,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("section", choices=[*SECTIONS, "all"], help="What to measure.")
-        parser.add_argument("--rows", type=int, help="Rows per run (default: 20000 to import, 100000 to export).")
+        parser.add_argument(
+            "--rows",
+            type=int,
+            help="Rows per run (default: 20000 to import, 100000 to export, 20000 events to download).",
+        )
         parser.add_argument(
             "--skip-stock",
             action="store_true",
@@ -259,6 +264,33 @@ class Command(BaseCommand):
         p95 = statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
         return statistics.median(times), p95, count
 
+    def benchmark_downloads(self, rows):
+        """The events list's CSV, JSON and calendar, whole (no filter): time, size, peak memory.
+
+        Streamed, so memory should not grow with the rows: the peak is traced (tracemalloc, in a
+        second request, as tracing slows it) and the process's high-water mark (VmHWM) shown beside.
+        """
+        rows = rows or 20_000
+        data.site_reference_data()
+        sitebench.fill(rows)
+        listed = Event.objects.listed().count()
+        self.stdout.write(
+            f"\nDownloads: {listed:,} listed events of {rows:,} ({connection.vendor}, whole list, no filter)"
+        )
+        self.stdout.write(f"  {'file':<22} {'seconds':>8} {'MB':>8} {'peak MB (traced)':>17} {'process MB':>11}")
+        unbounded = {"DOWNLOAD_RATE": "", "DOWNLOAD_MAX_ROWS": 10**9, "DOWNLOAD_CONCURRENCY": 100}
+        with override_settings(DEBUG=False, PAGE_CACHE_SECONDS=0, ALLOWED_HOSTS=["testserver"], **unbounded):
+            client = Client()
+            for label, url in sitebench.downloads():
+                seconds, size = timed(lambda url=url: read_streamed(client, url))
+                tracemalloc.start()
+                read_streamed(client, url)
+                _current, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                self.stdout.write(
+                    f"  {label:<22} {seconds:8.2f} {size / 2**20:8.1f} {peak / 2**20:17.1f} {high_water_mb():11.0f}"
+                )
+
     def benchmark_export(self, rows):
         rows = rows or 100_000
         data.reference_data()
@@ -284,11 +316,34 @@ class Command(BaseCommand):
         Organisation.objects.all().delete()
 
 
+def read_streamed(client, url):
+    """Reads a streamed response to the end, as a server sends it, without keeping it; its size."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise CommandError(f"{url} answered {response.status_code}")
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    response.close()
+    return size
+
+
+def high_water_mb():
+    """The process's peak resident memory so far (Linux's VmHWM), in MB; 0 where unknown."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0
+
+
 #: The sections `benchmark` can run, by name: each a function of the command and a row count.
 SECTIONS = {
     "import": Command.benchmark_import,
     "export": Command.benchmark_export,
     "site": Command.benchmark_site,
+    "downloads": Command.benchmark_downloads,
 }
 
 #: The goal for every page, uncached, at p95 (README, Performance).
