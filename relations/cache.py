@@ -50,6 +50,8 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from . import replicas
+
 GENERATION_KEY = "relations:page-generation"
 CACHED_METHODS = {"GET", "HEAD"}
 # Requests carrying one of these may see something of their own (a staff member's session, a
@@ -224,7 +226,9 @@ class PublicPageCacheMiddleware:
         if entry is not None and entry[0] == token:
             response = self.rebuild(entry)
         else:
-            response = self.get_response(request)
+            # From a replica of the database, where there are any and nothing just changed.
+            with replicas.reading(request, generation_started(generation)):
+                response = self.get_response(request)
             if store:
                 if request.method == "GET" and is_cacheable_response(response):
                     patch_vary_headers(response, ["Cookie"])
