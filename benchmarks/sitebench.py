@@ -15,6 +15,9 @@ from relations.models import Citation
 from . import data
 
 BATCH = 2000
+# The floor page: a trivial view (no query, a few lines of text) through the full middleware stack.
+# A page's p95 divided by the floor's, in the same run, says what the page itself costs.
+FLOOR_URL = "/robots.txt"
 SEARCH_WORDS = {"en": "trade", "fr": "commerce"}
 
 
@@ -31,9 +34,9 @@ def fill(events):
             for field in links[0]:
                 m2m = model._meta.get_field(field)
                 through = m2m.remote_field.through
-                source, target = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+                own, other = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
                 through.objects.bulk_create(
-                    through(**{source: record.pk, target: reference.pk})
+                    through(**{own: record.pk, other: reference.pk})
                     for record, record_links in zip(records, links, strict=True)
                     for reference in record_links[field]
                 )
@@ -94,3 +97,13 @@ def english_pages(events):
         ("country", reverse("relations:country-detail", kwargs={"code": "id"})),
     ]
     return result
+
+
+def downloads():
+    """The files measured by `benchmark downloads`: the whole events list as CSV, JSON and calendar."""
+    with override("en"):
+        return [
+            ("events CSV", reverse("relations:event-download", kwargs={"fmt": "csv"})),
+            ("events JSON", reverse("relations:event-download", kwargs={"fmt": "json"})),
+            ("events calendar (.ics)", reverse("relations:event-calendar")),
+        ]

@@ -3,7 +3,7 @@ read and name those columns in the active language."""
 
 from django.conf import settings
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 # The site's languages, in settings.LANGUAGES order: English, French.
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
@@ -13,6 +13,21 @@ def active_language():
     """The active language if the site has it (a French page: "fr"), else the default language."""
     code = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return code if code in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+def written_in_active_language(chunks):
+    """A streamed response's content, written in the language active now (its page's).
+
+    A streamed file is written after its view has returned, while the server sends it: the
+    language its address chose must still be the one its rows are written in.
+    """
+    language = get_language()
+
+    def written():
+        with override(language):
+            yield from chunks
+
+    return written()
 
 
 def localized(name, language=None):

@@ -4,18 +4,26 @@ Every event is an all-day event (`DTSTART;VALUE=DATE`, with the exclusive `DTEND
 asks for): the sources give no times. An event whose date the sources give only to the month or
 the year is left out rather than placed on a day nobody knows; the calendar's description
 (X-WR-CALDESC) says how many were, and the events list page says so beside the link.
+
+The file is streamed: its head (with that count, from one query), then the events a chunk at a
+time, so memory stays the same whatever their number; it is never stored whole in the page cache.
 """
 
 import datetime
 
 import icalendar
-from django.http import HttpResponse
+from django.db.models import Count, Q
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .dates import DatePrecision
+from .i18n import written_in_active_language
 
 PRODID = "-//Canada-ASEAN relations//The public record//EN"
+CALENDAR_END = "END:VCALENDAR\r\n"
+# Events written into one chunk of the response.
+EVENTS_PER_CHUNK = 500
 
 
 def calendar_event(event, request):
@@ -39,19 +47,23 @@ def calendar_event(event, request):
     return entry
 
 
-def build_calendar(events, request):
-    """A VCALENDAR of `events` known to the day, and how many were left out for want of a day."""
+def calendar_counts(events):
+    """How many events of `events` there are, and how many a calendar leaves out for want of a day
+    (for its description, which comes before the events): one query."""
+    counts = events.order_by().aggregate(
+        total=Count("pk", distinct=True),
+        left_out=Count("pk", distinct=True, filter=~Q(date_precision=DatePrecision.DAY)),
+    )
+    return counts["total"], counts["left_out"]
+
+
+def calendar_head(left_out):
+    """The VCALENDAR's properties, up to its first event, saying how many events were left out."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", _("Canada–ASEAN relations: events"))
-    left_out = 0
-    for event in events:
-        if event.date_precision != DatePrecision.DAY:
-            left_out += 1
-            continue
-        calendar.add_component(calendar_event(event, request))
     description = _("Events of Canada's relations with ASEAN, from the public record.")
     if left_out:
         description += " " + ngettext(
@@ -60,11 +72,29 @@ def build_calendar(events, request):
             left_out,
         ) % {"count": left_out}
     calendar.add("x-wr-caldesc", description)
-    return calendar, left_out
+    return calendar.to_ical().decode().removesuffix(CALENDAR_END)
 
 
-def calendar_response(events, request):
-    calendar, _left_out = build_calendar(events, request)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+def calendar_chunks(events, request, left_out):
+    """The calendar of `events` known to the day, written a chunk of events at a time."""
+    chunk = [calendar_head(left_out)]
+    for event in events.filter(date_precision=DatePrecision.DAY).iterator(chunk_size=2000):
+        chunk.append(calendar_event(event, request).to_ical().decode())
+        if len(chunk) >= EVENTS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    chunk.append(CALENDAR_END)
+    yield "".join(chunk)
+
+
+def calendar_response(events, request, left_out=None):
+    """The calendar as a streamed attachment: memory stays the same whatever the number of events.
+    `left_out` is `calendar_counts(events)`'s second number, when the caller has it already."""
+    if left_out is None:
+        _total, left_out = calendar_counts(events)
+    response = StreamingHttpResponse(
+        written_in_active_language(calendar_chunks(events, request, left_out)),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = 'attachment; filename="canada-asean-events.ics"'
     return response

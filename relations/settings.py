@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # language is part of the key) and common middleware, before everything that adds to a
     # response it stores.
     "relations.cache.PublicPageCacheMiddleware",
+    # A browser that writes reads from the primary database for a while (relations.replicas).
+    "relations.replicas.RecentWriteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -128,6 +130,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL streaming replicas of it, any number (comma-separated URLs): anonymous public reads go
+# to one of them, everything else to the primary (relations.replicas). In tests they mirror the
+# primary. DJANGO_REPLICA_LAG_SECONDS is the replication lag tolerated: for that long after a change,
+# and after a browser wrote, reads go to the primary.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for number, url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica_{number}"] = {
+        **dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+    # A replica that does not answer is given up on quickly: the request reads from another.
+    DATABASES[f"replica_{number}"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+DATABASE_ROUTERS = ["relations.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+REPLICA_LAG_SECONDS = int(os.environ.get("DJANGO_REPLICA_LAG_SECONDS", "5"))
+REPLICA_RETRY_SECONDS = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -149,6 +166,19 @@ CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""))}
 # the longest the public may see a page older than a change (0 turns the page cache off).
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+# HTTP caching of anonymous public responses by shared caches (nginx's proxy_cache, a CDN):
+# `Cache-Control: public, max-age=0, s-maxage=PROXY_CACHE_SECONDS,
+# stale-while-revalidate=PROXY_STALE_SECONDS`. Browsers revalidate every time (ETag, a 304 without
+# rendering); a proxy keeps a page for s-maxage, so a change (a takedown) reaches every reader within
+# s-maxage, plus at most one revalidation's time for the reader who triggers it (docs/performance.md).
+PROXY_CACHE_SECONDS = int(os.environ.get("DJANGO_PROXY_CACHE_SECONDS", "10"))
+PROXY_STALE_SECONDS = int(os.environ.get("DJANGO_PROXY_STALE_SECONDS", "30"))
+# The public downloads and the calendar (relations.limits): the most rows one file holds, and for
+# anonymous clients the files one address may ask for ("N/second", "minute", "hour" or "day"; empty
+# for no limit) and how many are written at once across the site (keep it below the workers).
+DOWNLOAD_MAX_ROWS = int(os.environ.get("DJANGO_DOWNLOAD_MAX_ROWS", "25000"))
+DOWNLOAD_RATE = os.environ.get("DJANGO_DOWNLOAD_RATE", "30/hour")
+DOWNLOAD_CONCURRENCY = int(os.environ.get("DJANGO_DOWNLOAD_CONCURRENCY", "2"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

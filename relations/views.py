@@ -29,7 +29,8 @@ from .downloads import download_response
 from .filters import FormKeyMultipleChoiceField, filterset_for
 from .i18n import localized
 from .iati import iati_response
-from .ics import calendar_response
+from .ics import calendar_counts, calendar_response
+from .limits import bounded_file
 from .models import CITED_FIELDS, CONTENT_MODELS, Citation, Country, Event, Pillar, Source, Track
 from .selectors import (
     counts_by_decade,
@@ -175,6 +176,8 @@ class RecordListView(FilterMixin, ListView):
         context["download_urls"] = [(label, reverse(download, args=[fmt])) for fmt, label in DOWNLOAD_LABELS]
         # Follow what the page filtered: its Atom feed, and for events the calendar (same querystring).
         context["feed_url"] = reverse(f"relations:{self.model._meta.model_name}-feed")
+        # Larger selections are refused (relations.limits): the page says how to narrow them instead.
+        context["download_max_rows"] = settings.DOWNLOAD_MAX_ROWS
         if self.model.has_calendar:
             context["calendar_url"] = reverse(f"relations:{self.model._meta.model_name}-calendar")
         if self.model.has_iati:
@@ -193,7 +196,8 @@ class RecordDownloadView(RecordListView):
     them (not one page), in the same order."""
 
     def get(self, request, *args, fmt, **kwargs):
-        return download_response(self.get_filtered_queryset(), fmt, request)
+        records = self.get_filtered_queryset()
+        return bounded_file(request, records.count(), lambda: download_response(records, fmt, request))
 
 
 class CalendarView(RecordListView):
@@ -201,7 +205,9 @@ class CalendarView(RecordListView):
     the day, in one query. For the content types that declare `has_calendar` (events)."""
 
     def get(self, request, *args, **kwargs):
-        return calendar_response(self.get_filtered_queryset(), request)
+        events = self.get_filtered_queryset()
+        total, left_out = calendar_counts(events)
+        return bounded_file(request, total, lambda: calendar_response(events, request, left_out))
 
 
 class IatiView(RecordListView):

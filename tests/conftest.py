@@ -17,6 +17,15 @@ def fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def downloads_written_at_once_unbounded(settings):
+    """A server closes every streamed response, read to the end or not, and that gives back its slot
+    among the downloads written at once (relations.limits); Django's test client closes only those
+    read to the end. So that a test may fetch a download without reading it, the slots are many;
+    tests of the limit set their own (tests/test_limits.py)."""
+    settings.DOWNLOAD_CONCURRENCY = 1000
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(settings):
     """Every test starts with an empty cache (the public pages' cache is in process memory)."""
     caches[settings.PAGE_CACHE_ALIAS].clear()

@@ -44,6 +44,9 @@ def test_benchmark_prints_the_three_import_rates_and_the_export(output):
         "this project's export to CSV",
         "peak memory of the export",
         "Site: 30 events",
+        "Downloads: ",
+        "events CSV",
+        "events calendar (.ics)",
     ]:
         assert line in output, line
 
@@ -54,11 +57,13 @@ def test_site_benchmark_measures_every_page_at_each_size_with_the_same_query_cou
     tables = output.split("\nSite: ")[1:]
     assert [table.split(" events")[0] for table in tables] == ["30", "120"]
     counts = []
+    ratios = {}  # each page's p95 over its p95 at the smallest size, at each size
     for table in tables:
         rows = {}
         for line in table.splitlines()[2:]:
-            if match := re.match(r"  (.+?)\s+([\d.]+)\s+([\d.]+)\s+(\d+)$", line):
+            if match := re.match(r"  (.+?)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+([\d.]+)x\s+([\d.]+)x$", line):
                 rows[match[1]] = int(match[4])
+                ratios.setdefault(match[1], []).append(float(match[6]))
         counts.append(rows)
     pages = ["home", "search", "timeline", "country", "event list, filtered, French", "search, French"]
     for name in ["event", "agreement", "mission", "assistanceprogram"]:
@@ -67,6 +72,11 @@ def test_site_benchmark_measures_every_page_at_each_size_with_the_same_query_cou
     assert counts[0] == counts[1]
     assert all(count > 0 for count in counts[0].values())
     assert "Query counts are the same at every size." in output
+    # Each page against itself at the smallest size (1.00 there), and against the floor page.
+    assert all(by_size[0] == 1.0 and by_size[1] > 0 for by_size in ratios.values())
+    assert output.count("floor page (robots.txt) p95") == 2
+    growth = output.split("\nGrowth: ")[1]
+    assert all(f"\n  {page} " in growth for page in pages)
 
 
 def test_the_synthetic_data_has_a_builder_for_every_content_type():

@@ -441,7 +441,7 @@ def test_the_api_carries_corroboration_certainty_and_structured_discrepancies(cl
 
 def download(client, address):
     response = client.get(address)
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    return response.getvalue()
 
 
 @pytest.mark.usefixtures("content")

@@ -24,7 +24,7 @@ def test_a_csv_download_holds_exactly_the_queryset_without_staff_columns():
     assert response["Content-Disposition"].startswith('attachment; filename="events-')
     assert response["Content-Disposition"].endswith('.csv"')
     assert response["Link"] == '<https://open.canada.ca/en/open-government-licence-canada>; rel="license"'
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert len(lines) == 2
     assert "publication_status" not in lines[0]
     assert lines[1].startswith("shown,'=cmd|' /C calc'!A0,")
@@ -36,7 +36,7 @@ def test_a_json_download_is_what_the_api_gives(client, rf):
     request = rf.get("/en/programs/download.json")
     response = download_response(AssistanceProgramFactory._meta.model.objects.published(), "json", request)
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    (record,) = json.loads(response.content)
+    (record,) = json.loads(response.getvalue())
     assert record == client.get("/api/v1/programs/scholarships/").json()
     assert (record["title_en"], record["title_fr"]) == ("Bourses d'études", "Bourses d'études (FR)")
     assert (record["amount"], record["currency"]) == ("10000000.00", "CAD")
@@ -48,7 +48,7 @@ def test_a_csv_download_names_what_its_codes_stand_for_and_links_each_record_and
 
     sample.build(1)
     response = client.get(reverse("relations:event-download", kwargs={"fmt": "csv"}))
-    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    (row,) = csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig")))
     assert (row["country"], row["country_names_en"], row["country_names_fr"]) == (
         "ID",
         "Indonesia",
@@ -87,11 +87,11 @@ def test_a_list_page_offers_exactly_what_it_filtered(client, reference_data, siz
     with django_assert_max_num_queries(12):
         response = client.get(csv_url, {"country": "ID", "o": "title"})
     assert response.status_code == 200
-    slugs = [line.split(",")[0] for line in response.content.decode("utf-8-sig").splitlines()[1:]]
+    slugs = [line.split(",")[0] for line in response.getvalue().decode("utf-8-sig").splitlines()[1:]]
     expected = Event.objects.published().filter(country=indonesia).order_by("title_en", "id")
     assert slugs == [event.slug for event in expected]  # every page, in the page's order, no draft
     assert len(slugs) == size
 
-    records = json.loads(client.get(json_url, {"country": "CA"}).content)
+    records = json.loads(client.get(json_url, {"country": "CA"}).getvalue())
     assert [record["slug"] for record in records] == ["in-canada"]
     assert client.get(reverse("relations:event-download", kwargs={"fmt": "xml"})).status_code == 404

@@ -16,7 +16,7 @@ def parse(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    calendar = icalendar.Calendar.from_ical(response.content)
+    calendar = icalendar.Calendar.from_ical(response.getvalue())
     assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
     return calendar
 

@@ -167,7 +167,7 @@ def test_no_public_address_names_an_unpublished_record(client, secrets):
         if response.status_code != 200:  # a link to a page the public may not open names it
             leaks.append((url, response.status_code))
             continue
-        content = response.content.decode("utf-8-sig")
+        content = response.getvalue().decode("utf-8-sig")
         leaks += [(url, word) for word in secrets if word in content]
         for link in links(content):
             absolute = urljoin("http://testserver" + url, link)
