@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from relations import workflow
-from relations.models import EditorialNote, Event, Mission, Revision
+from relations.models import EditorialNote, Mission, Revision
 from relations.workflow import PublicationStatus
 
 from .factories import CitationFactory, EventFactory, HeadOfMissionFactory, PillarFactory
@@ -197,7 +197,7 @@ def test_an_editors_correction_of_a_published_record_is_a_draft_until_published(
 
 @pytest.mark.django_db
 def test_a_mission_draft_keeps_its_heads_of_mission_apart(client, editor, publisher):
-    mission = MissionFactory_with_head()
+    mission = mission_with_a_head()
     url, data = change_form(client, mission)
     assert post(client, url, data, **{"heads-0-name": "A. New Name"}).status_code == 302
     assert list(mission.heads.values_list("name", flat=True)) == ["Head one"]
@@ -206,7 +206,7 @@ def test_a_mission_draft_keeps_its_heads_of_mission_apart(client, editor, publis
     assert list(mission.heads.values_list("name", flat=True)) == ["A. New Name"]
 
 
-def MissionFactory_with_head():
+def mission_with_a_head():
     head = HeadOfMissionFactory(name="Head one")
     return Mission.objects.get(pk=head.mission_id)
 
