@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -86,6 +87,21 @@ class ImportExport(ImportExportMixin):
 # ---------------------------------------------------------------------------------------------
 
 
+class ReferenceAdmin(ImportExport, SimpleHistoryAdmin):
+    """Reference data, with its history: every public page names it, so only a publisher may add,
+    change or delete it (workflow.may_change_reference); everyone else with the view permission
+    sees it read-only."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and workflow.may_change_reference(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.may_change_reference(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.may_change_reference(request.user)
+
+
 class AseanMemberFilter(admin.SimpleListFilter):
     title = _("ASEAN member")
     parameter_name = "asean_member"
@@ -100,14 +116,14 @@ class AseanMemberFilter(admin.SimpleListFilter):
 
 
 @admin.register(Country)
-class CountryAdmin(ImportExport, admin.ModelAdmin):
+class CountryAdmin(ReferenceAdmin):
     list_display = ["name", "code", "asean_member_since"]
     list_filter = [AseanMemberFilter]
     search_fields = ["name_en", "name_fr", "code"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExport, admin.ModelAdmin):
+class OrganisationAdmin(ReferenceAdmin):
     formfield_overrides = HTTPS_URLS
     fields = [
         ("name_en", "name_fr"),
@@ -127,7 +143,7 @@ class OrganisationAdmin(ImportExport, admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(ImportExport, admin.ModelAdmin):
+class TrackAdmin(ReferenceAdmin):
     fields = ["number", ("name_en", "name_fr"), ("description_en", "description_fr")]
     list_display = ["number", "name"]
     list_display_links = ["number", "name"]
@@ -135,7 +151,7 @@ class TrackAdmin(ImportExport, admin.ModelAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(ImportExport, admin.ModelAdmin):
+class PillarAdmin(ReferenceAdmin):
     fields = [("name_en", "name_fr"), "slug", ("description_en", "description_fr")]
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_fr", "slug"]
@@ -143,7 +159,7 @@ class PillarAdmin(ImportExport, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ImportExport, admin.ModelAdmin):
+class SourceAdmin(ReferenceAdmin):
     formfield_overrides = HTTPS_URLS
     fields = [
         "title",
@@ -167,6 +183,18 @@ class SourceAdmin(ImportExport, admin.ModelAdmin):
 
 DRAFT_SAVED = _("Saved as draft changes. The public page is unchanged until a publisher publishes them.")
 PUBLISHED_REASON = "Published draft changes"
+
+#: What each workflow action says it did.
+STEP_DONE = {
+    "submit_for_review": lambda count: ngettext(
+        "Submitted for review: %(count)d record.", "Submitted for review: %(count)d records.", count
+    ),
+    "publish": lambda count: ngettext("Published: %(count)d record.", "Published: %(count)d records.", count),
+    "archive": lambda count: ngettext("Archived: %(count)d record.", "Archived: %(count)d records.", count),
+    "return_to_draft": lambda count: ngettext(
+        "Returned to draft: %(count)d record.", "Returned to draft: %(count)d records.", count
+    ),
+}
 
 
 def shown(bound):
@@ -402,6 +430,15 @@ class RecordAdmin(ImportExport, HistoryAdmin):
     def get_list_select_related(self, request):
         # What a list row shows beyond its own columns, as the model declares it for the public lists.
         return list(self.model.list_related)
+
+    @admin.display(description=_("publication status"), ordering="publication_status")
+    def status_badge(self, obj):
+        # Second in every list (after the title), so it is on screen at 1280 px whatever the columns.
+        return format_html(
+            '<span class="status-badge status-badge--{}">{}</span>',
+            obj.publication_status,
+            obj.get_publication_status_display(),
+        )
 
     # --- permissions (the rules are relations.workflow's) -----------------------------------------
 
@@ -768,13 +805,7 @@ class RecordAdmin(ImportExport, HistoryAdmin):
                 continue
             self.log_change(request, record, [{"changed": {"fields": ["publication_status"]}}])
             changed += 1
-        label = workflow.PublicationStatus(step.target).label.lower()
-        self.message_user(
-            request,
-            ngettext("%(count)d record is now %(status)s.", "%(count)d records are now %(status)s.", changed)
-            % {"count": changed, "status": label},
-            messages.SUCCESS,
-        )
+        self.message_user(request, STEP_DONE[name](changed) % {"count": changed}, messages.SUCCESS)
         if refused:
             self.message_user(
                 request,
@@ -792,7 +823,7 @@ class RecordAdmin(ImportExport, HistoryAdmin):
 
 @admin.register(Event)
 class EventAdmin(RecordAdmin):
-    list_display = ["title", "kind", "date", "city", "country", "track", "publication_status"]
+    list_display = ["title", "status_badge", "kind", "date", "city", "country", "track"]
     list_filter = [
         "publication_status",
         MissingTranslationFilter,
@@ -820,7 +851,7 @@ class EventAdmin(RecordAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(RecordAdmin):
-    list_display = ["title", "kind", "status", "date", "country", "publication_status"]
+    list_display = ["title", "status_badge", "kind", "status", "date", "country"]
     list_filter = ["publication_status", MissingTranslationFilter, "kind", "status", "pillars", "party_organisations"]
     date_hierarchy = "adopted_on"
     autocomplete_fields = ["country", "party_countries", "party_organisations", "pillars", "supersedes"]
@@ -867,7 +898,7 @@ class HeadOfMissionInline(admin.TabularInline):
 
 @admin.register(Mission)
 class MissionAdmin(RecordAdmin):
-    list_display = ["title", "kind", "city", "country", "opened", "publication_status"]
+    list_display = ["title", "status_badge", "kind", "city", "country", "opened"]
     list_filter = [
         "publication_status",
         MissingTranslationFilter,
@@ -902,7 +933,7 @@ class MissionAdmin(RecordAdmin):
 
 @admin.register(AssistanceProgram)
 class AssistanceProgramAdmin(RecordAdmin):
-    list_display = ["title", "amount_display", "period", "sector", "status", "publication_status"]
+    list_display = ["title", "status_badge", "amount_display", "period", "sector", "status"]
     list_filter = ["publication_status", MissingTranslationFilter, "sector", "status", "currency", "pillars"]
     autocomplete_fields = ["pillars", "countries", "organisations", "agreements", "events"]
     fieldsets = [

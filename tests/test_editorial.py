@@ -6,10 +6,12 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from relations import workflow
-from relations.models import EditorialNote, Mission, Revision
+from relations.models import EditorialNote, Mission, Pillar, Revision
 from relations.workflow import PublicationStatus
 
 from .factories import CitationFactory, EventFactory, HeadOfMissionFactory, PillarFactory
@@ -376,3 +378,80 @@ def test_restoring_a_draft_keeps_its_status(client, roles):
     event.refresh_from_db()
     assert (event.publication_status, event.summary_en) == (REVIEW, "First.")
     assert event.history.first().history_change_reason.startswith("Restored")
+
+
+# --- the dashboard ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_admins_first_page_lists_what_awaits_review_for_a_publisher(client, editor, publisher):
+    in_review = EventFactory(publication_status=REVIEW, title="Waiting record")
+    live = EventFactory(title="Live record")
+    url, data = change_form(client, live)
+    post(client, url, data, summary_en="Corrected.")
+    client.post(step_url(live, "submit"), {"comment": ""})
+    EventFactory(publication_status=DRAFT, summary_fr="", title="Untranslated")
+
+    # The editor sees their drafts, not a review queue.
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Awaiting review" not in html
+    assert 'My drafts <span class="dashboard-count">(1)</span>' in html and "Live record" in html
+
+    client.force_login(publisher)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert 'Awaiting review <span class="dashboard-count">(2)</span>' in html
+    assert f'href="{admin_url(in_review, "change", in_review.pk)}">Waiting record</a>' in html
+    assert f'href="{admin_url(live, "change", live.pk)}">Live record</a>' in html
+    assert "draft changes by editor" in html
+    assert 'Missing a translation <span class="dashboard-count">(1)</span>' in html
+    assert reverse("admin:relations_event_changelist") + "?missing=fr" in html
+
+
+def make_records(count, user):
+    """Records in every status, each with a citation; the published ones with submitted draft changes."""
+    for number in range(count):
+        event = EventFactory(publication_status=[DRAFT, REVIEW, PUBLISHED][number % 3])
+        CitationFactory(event=event)
+        if event.is_public:
+            revision = workflow.save_revision(event, {"summary_en": ["Draft."]}, user)
+            revision.submitted_at = event.updated_at
+            revision.save()
+
+
+@pytest.mark.django_db
+def test_dashboard_and_change_form_queries_do_not_grow_with_the_data(client, publisher, django_assert_max_num_queries):
+    client.force_login(publisher)
+    make_records(3, publisher)
+    live = EventFactory()
+    url, data = change_form(client, live)
+    post(client, url, data, summary_en="Draft.")
+    pages = [reverse("admin:index"), url]
+    counts = {}
+    for page in pages:
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(page).status_code == 200
+        counts[page] = len(few.captured_queries)
+    make_records(30, publisher)
+    for page in pages:
+        with django_assert_max_num_queries(counts[page]):
+            assert client.get(page).status_code == 200
+
+
+# --- reference data -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_only_publishers_change_reference_data_and_it_has_history(client, editor, publisher):
+    pillar = PillarFactory(name="Economic")
+    url = admin_url(pillar, "change", pillar.pk)
+    data = {"name_en": "Economic community", "name_fr": "Communauté économique", "slug": pillar.slug}
+    assert client.post(url, data).status_code == 403
+    assert client.post(admin_url(Pillar, "add"), {**data, "slug": "new"}).status_code == 403
+    assert not workflow.may_change_reference(editor) and workflow.may_change_reference(publisher)
+    client.force_login(publisher)
+    assert client.post(url, data).status_code == 302
+    pillar.refresh_from_db()
+    assert pillar.name_en == "Economic community"
+    latest = pillar.history.first()
+    assert (latest.history_user, latest.name_en) == (publisher, "Economic community")
+    assert client.get(admin_url(pillar, "history", pillar.pk)).status_code == 200

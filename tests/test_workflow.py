@@ -320,7 +320,7 @@ def test_a_publisher_publishes_archives_unpublishes_and_deletes(client, login):
     login("Publisher")
     review, other = EventFactory(publication_status=REVIEW), EventFactory(publication_status=DRAFT)
     response = run_action(client, "publish", review)
-    assert "1 record is now published." in response.content.decode()
+    assert "Published: 1 record." in response.content.decode()
     assert status_of(review) == PUBLISHED
     run_action(client, "archive", review)
     assert status_of(review) == ARCHIVED
