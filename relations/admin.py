@@ -7,7 +7,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -279,8 +279,10 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, data=None, *args, **kwargs):
         if data is None and self.draft_data is not None:
+            # Showing the draft (a GET), not saving it: nothing to check against.
             data = self.draft_data.copy()
             data.setlist("based_on", [token(kwargs.get("instance"), self.revision)])
+            self.stale_check = False
         super().__init__(data, *args, **kwargs)
         self.fields["based_on"].initial = token(self.instance, self.revision)
 
@@ -295,14 +297,11 @@ class RecordForm(forms.ModelForm):
         cleaned = super().clean()
         if self.stale_check and self.instance.pk is not None:
             posted = self.cleaned_data.get("based_on") or ""
-            # Locked until the admin's transaction ends, so no save slips in between check and write.
-            version = (
-                type(self.instance)
-                ._default_manager.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
+            # Locked until the admin's transaction (a POST's) ends: no save slips in between check and write.
+            records = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+            if transaction.get_connection(router.db_for_write(type(self.instance))).in_atomic_block:
+                records = records.select_for_update()
+            version = records.values_list("version", flat=True).first()
             revision = (
                 Revision.objects.of(self.instance).first()
                 if workflow.is_public(self.instance.publication_status)
@@ -492,7 +491,6 @@ class RecordAdmin(ImportExport, HistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change and self._kept_as_draft(request, obj):
             workflow.save_revision(obj, form_data(request.POST), request.user)
-            workflow._note(obj, "saved", request.user)
             return
         super().save_model(request, obj, form, change)
 

@@ -1192,7 +1192,6 @@ class EditorialNote(models.Model):
     restored. Kept with the record's history (the change form and the History page show them)."""
 
     class Action(models.TextChoices):
-        SAVED = "saved", _("Draft changes saved")
         SUBMITTED = "submitted", _("Submitted for review")
         RETURNED = "returned", _("Returned for changes")
         PUBLISHED = "published", _("Draft changes published")
