@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -669,6 +670,7 @@ class RecordAdmin(ImportExport, HistoryAdmin):
                 _("Draft changes discarded: the live version is unchanged."),
             ),
         }
+        steps["schedule"] = (lambda: self._schedule(request, obj), _("Schedule saved."))
         if step not in steps:
             raise Http404
         take, done = steps[step]
@@ -680,6 +682,19 @@ class RecordAdmin(ImportExport, HistoryAdmin):
             self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(obj))
 
+    def _schedule(self, request, obj):
+        times = {}
+        for name in ("publish_at", "archive_at"):
+            value = request.POST.get(name, "").strip()
+            if not value:
+                times[name] = None
+                continue
+            parsed = parse_datetime(value)
+            if parsed is None:
+                raise workflow.Refused(_("“%(value)s” is not a date and time.") % {"value": value[:40]})
+            times[name] = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+        workflow.schedule(obj, request.user, **times)
+
     def _change_url(self, obj):
         return reverse(admin_urlname(self.opts, "change"), args=[obj.pk], current_app=self.admin_site.name)
 
@@ -689,7 +704,10 @@ class RecordAdmin(ImportExport, HistoryAdmin):
         return {
             "preview_url": url("draft_preview"),
             "compare_url": url("draft_compare"),
-            **{f"{step}_url": url("draft_step", step=step) for step in ("submit", "return", "publish", "discard")},
+            **{
+                f"{step}_url": url("draft_step", step=step)
+                for step in ("submit", "return", "publish", "discard", "schedule")
+            },
         }
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

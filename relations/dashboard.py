@@ -101,6 +101,18 @@ def dashboard(user):
     _revisions(mine, own, _("draft changes by %(user)s"))
     sections.append(mine)
 
+    scheduled = Section("scheduled", _("Scheduled"))
+    for model in models:
+        _add(
+            scheduled,
+            model,
+            model.objects.filter(Q(go_live_at__isnull=False) | Q(expire_at__isnull=False)).order_by("go_live_at"),
+        )
+    timed = Revision.objects.filter(go_live_at__isnull=False)
+    scheduled.count += timed.count()
+    _revisions(scheduled, timed.order_by("go_live_at"), _("draft changes by %(user)s"))
+    sections.append(scheduled)
+
     recent = Section("published", _("Recently published"))
     latest = []
     for model in models:

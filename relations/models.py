@@ -485,6 +485,9 @@ class Record(SlugKeyed):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+    # Set by a publisher (relations.workflow.schedule); `manage.py publish_scheduled` takes the step.
+    go_live_at = models.DateTimeField(_("publish at"), null=True, blank=True, editable=False)
+    expire_at = models.DateTimeField(_("archive at"), null=True, blank=True, editable=False)
     # Counts the record's saves, so that a form opened before the latest save is refused rather than
     # overwriting it (relations.admin.RecordForm).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -1168,6 +1171,10 @@ class Revision(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    go_live_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # Each saved state, so that a form refused as stale can say what changed since it was opened.
     history = HistoricalRecords()
@@ -1197,6 +1204,8 @@ class EditorialNote(models.Model):
         PUBLISHED = "published", _("Draft changes published")
         DISCARDED = "discarded", _("Draft changes discarded")
         RESTORED = "restored", _("Earlier version restored as a draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SCHEDULED_STEP = "scheduled-step", _("Scheduled step taken")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()

@@ -216,7 +216,7 @@ def check(user, record, target):
         raise Untranslated(record, missing)
 
 
-def transition(record, target, user):
+def transition(record, target, user, reason=None):
     """Move one record to `target` for `user`, or raise `Refused` (see `check`).
 
     Saved on its own, so that the change has its own entry in the record's history, with the user.
@@ -226,6 +226,8 @@ def transition(record, target, user):
     check(user, record, target)
     record.publication_status = target
     record._history_user = user
+    if reason:
+        record._change_reason = reason
     record.save(update_fields=["publication_status", "updated_at"])
 
 
@@ -287,7 +289,8 @@ def save_revision(record, data, user, *, restored_from=None):
     revision.version += 1
     revision.updated_by = user
     revision.restored_from = restored_from
-    revision.submitted_at = revision.submitted_by = None
+    # What was submitted or scheduled is not what is saved now: it waits for a new approval.
+    revision.submitted_at = revision.submitted_by = revision.go_live_at = revision.scheduled_by = None
     revision.save()
     return revision
 
@@ -369,3 +372,68 @@ def restore(record, user, version_date, data, apply):
             apply(data)
         label = timezone.localtime(version_date).strftime("%Y-%m-%d %H:%M")
         _note(record, "restored", user, _("From the version of %(date)s.") % {"date": label})
+
+
+# ---------------------------------------------------------------------------------------------
+# Scheduled steps (run by `manage.py publish_scheduled`)
+# ---------------------------------------------------------------------------------------------
+
+
+def schedule(record, user, *, publish_at=None, archive_at=None):
+    """A publisher sets when `record` goes live (an unpublished record, or a public record's
+    working copy) and when a public record is archived; None clears a time. The step itself is
+    taken by `manage.py publish_scheduled`, with the workflow's checks then."""
+    _check_may_publish(user, record)
+    with transaction.atomic():
+        if edits_go_to_draft(record):
+            revision = revision_of(record, for_update=True)
+            if publish_at and revision is None:
+                raise NothingToPublish
+            if revision is not None:
+                revision.go_live_at, revision.scheduled_by = publish_at, (user if publish_at else None)
+                revision.save(update_fields=["go_live_at", "scheduled_by"])
+            type(record)._default_manager.filter(pk=record.pk).update(expire_at=archive_at)
+            record.expire_at = archive_at
+        else:
+            type(record)._default_manager.filter(pk=record.pk).update(go_live_at=publish_at)
+            record.go_live_at = publish_at
+        parts = []
+        if publish_at:
+            parts.append(_("publish at %(time)s") % {"time": timezone.localtime(publish_at).strftime("%Y-%m-%d %H:%M")})
+        if archive_at:
+            parts.append(_("archive at %(time)s") % {"time": timezone.localtime(archive_at).strftime("%Y-%m-%d %H:%M")})
+        _note(record, "scheduled", user, "; ".join(parts) or _("schedule cleared"))
+
+
+SCHEDULED_REASON = "Scheduled step"
+
+
+def due(models_, now):
+    """What is due at `now`: [(kind, record, revision)] with kind "publish", "publish-draft-changes"
+    or "archive", oldest first."""
+    steps = []
+    for model in models_:
+        steps += [
+            ("publish", r, None)
+            for r in model.objects.filter(publication_status__in=UNPUBLISHED_STATUSES, go_live_at__lte=now)
+        ]
+        steps += [("archive", r, None) for r in model.objects.filter(publication_status=PUBLISHED, expire_at__lte=now)]
+    for revision in _revisions().filter(go_live_at__lte=now).select_related("scheduled_by"):
+        if revision.record is not None:
+            steps.append(("publish-draft-changes", revision.record, revision))
+    return steps
+
+
+def take_scheduled(kind, record, revision, apply):
+    """Take one due step (see `due`) through the workflow's checks, or raise `Refused`. A working
+    copy is published with its scheduler's permissions, by `apply` (the admin's form)."""
+    with transaction.atomic():
+        if kind == "publish":
+            transition(record, PUBLISHED, None, reason=SCHEDULED_REASON)
+            type(record)._default_manager.filter(pk=record.pk).update(go_live_at=None)
+        elif kind == "archive":
+            transition(record, ARCHIVED, None, reason=SCHEDULED_REASON)
+            type(record)._default_manager.filter(pk=record.pk).update(expire_at=None)
+        else:
+            publish_revision(record, revision.scheduled_by, apply)
+        _note(record, "scheduled-step", None, kind)

@@ -1,6 +1,7 @@
 """Editorial work through the admin's own forms, as a browser posts them: working copies of public
 records, publishing and discarding them, moderation with comments, no lost update, restore."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -455,3 +456,65 @@ def test_only_publishers_change_reference_data_and_it_has_history(client, editor
     latest = pillar.history.first()
     assert (latest.history_user, latest.name_en) == (publisher, "Economic community")
     assert client.get(admin_url(pillar, "history", pillar.pk)).status_code == 200
+
+
+# --- scheduled publishing -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_scheduled_steps_are_taken_by_the_command_and_failures_reported(client, editor, publisher):
+    import datetime
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    ready = EventFactory(publication_status=REVIEW, title="Ready")
+    untranslated = EventFactory(publication_status=REVIEW, title="Untranslated", summary_fr="")
+    expiring = EventFactory(title="Expiring")
+    live = EventFactory(title="Live", summary="Old.")
+    later = EventFactory(publication_status=REVIEW, title="Later")
+    url, data = change_form(client, live)
+    post(client, url, data, summary_en="New.")
+
+    client.force_login(editor)  # an editor may not schedule
+    client.post(step_url(ready, "schedule"), {"publish_at": "2020-01-01T10:00"})
+    ready.refresh_from_db()
+    assert ready.go_live_at is None
+    client.force_login(publisher)
+    response = client.post(step_url(ready, "schedule"), {"publish_at": "not a time"}, follow=True)
+    assert messages_of(response)[-1] == "“not a time” is not a date and time."
+    workflow.schedule(ready, publisher, publish_at=past)
+    workflow.schedule(untranslated, publisher, publish_at=past)
+    workflow.schedule(expiring, publisher, archive_at=past)
+    workflow.schedule(later, publisher, publish_at=timezone.now() + datetime.timedelta(days=1))
+    response = client.post(step_url(live, "schedule"), {"publish_at": "2020-01-01T10:00"}, follow=True)
+    assert messages_of(response)[-1] == "Schedule saved."
+    assert 'Scheduled <span class="dashboard-count">(5)</span>' in client.get(reverse("admin:index")).content.decode()
+
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="3 scheduled step"):
+        call_command("publish_scheduled", "--dry-run", stdout=out, stderr=err)
+    assert "would publish: event “Ready”" in out.getvalue()
+    assert "FAILED publish: event “Untranslated”" in err.getvalue() and "summary (French)" in err.getvalue()
+    ready.refresh_from_db()
+    assert ready.publication_status == REVIEW  # the dry run wrote nothing
+
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match=re.escape("3 scheduled step(s) taken, 1 failed")):
+        call_command("publish_scheduled", stdout=out, stderr=err)
+    for record in (ready, untranslated, expiring, live, later):
+        record.refresh_from_db()
+    assert (ready.publication_status, ready.go_live_at) == (PUBLISHED, None)
+    assert ready.history.first().history_change_reason == workflow.SCHEDULED_REASON
+    assert untranslated.publication_status == REVIEW and untranslated.go_live_at is not None
+    assert expiring.publication_status == ARCHIVED
+    assert live.summary_en == "New." and not Revision.objects.of(live).exists()
+    assert later.publication_status == REVIEW
+    # Once the failure is fixed, the next run succeeds.
+    untranslated.summary_fr = "Traduit."
+    untranslated.save()
+    out = StringIO()
+    call_command("publish_scheduled", stdout=out)
+    assert "1 scheduled step(s) taken, 0 failed." in out.getvalue()
