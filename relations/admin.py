@@ -183,7 +183,7 @@ class SourceAdmin(ReferenceAdmin):
 # ---------------------------------------------------------------------------------------------
 
 DRAFT_SAVED = _("Saved as draft changes. The public page is unchanged until a publisher publishes them.")
-PUBLISHED_REASON = "Published draft changes"
+PUBLISHED_REASON = workflow.PUBLISHED_REASON
 
 #: What each workflow action says it did.
 STEP_DONE = {
@@ -196,6 +196,47 @@ STEP_DONE = {
         "Returned to draft: %(count)d record.", "Returned to draft: %(count)d records.", count
     ),
 }
+
+
+#: How many changes to a record's citations and heads of mission its history page lists.
+PART_CHANGES_LIMIT = 100
+
+
+def part_changes(record):
+    """The changes to `record`'s citations and heads of mission, newest first, each field by field:
+    [{"when", "user", "part", "kind", "changes": [(label, old, new)]}]. Two queries per kind of part."""
+    parts = [(Citation, {record._meta.model_name + "_id": record.pk})]
+    if isinstance(record, Mission):
+        parts.append((HeadOfMission, {"mission_id": record.pk}))
+    rows = []
+    for model, lookup in parts:
+        entries = list(
+            model.history.filter(**lookup)
+            .select_related("history_user")
+            .order_by("id", "history_date")[:PART_CHANGES_LIMIT]
+        )
+        previous = {}
+        labels = {field.name: capfirst(field.verbose_name) for field in model._meta.fields}
+        for entry in entries:
+            before = previous.get(entry.id)
+            changes = []
+            if before is not None and entry.history_type == "~":
+                delta = entry.diff_against(before, foreign_keys_are_objs=False)
+                changes = [(labels.get(c.field, c.field), c.old, c.new) for c in delta.changes]
+            previous[entry.id] = entry
+            if entry.history_type == "~" and not changes:
+                continue
+            rows.append(
+                {
+                    "when": entry.history_date,
+                    "user": entry.history_user,
+                    "part": f"{capfirst(model._meta.verbose_name)}: {entry.history_object}",
+                    "kind": entry.get_history_type_display(),
+                    "changes": changes,
+                }
+            )
+    rows.sort(key=lambda row: row["when"], reverse=True)
+    return rows
 
 
 def shown(bound):
@@ -710,6 +751,18 @@ class RecordAdmin(ImportExport, HistoryAdmin):
             },
         }
 
+    object_history_template = "admin/relations/record_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The record's history, with its citations' and heads of mission's changes field by field and
+        the editorial notes (submissions, returns with their comments, restores, schedules)."""
+        obj = self.get_object(request, unquote(object_id))
+        extra = dict(extra_context or {})
+        if obj is not None:
+            extra["part_changes"] = part_changes(obj)
+            extra["notes"] = EditorialNote.objects.of(obj).select_related("user")[:50]
+        return super().history_view(request, object_id, extra)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Restoring an earlier version makes draft changes of a public record (workflow.restore):
         the live version and its status stay as they are; a draft or a record in review gets the
@@ -723,7 +776,7 @@ class RecordAdmin(ImportExport, HistoryAdmin):
         data = self._restored_data(request, current, historical.instance)
         when = historical.history_date
         label = formats.date_format(timezone.localtime(when), "DATETIME_FORMAT")
-        reason = f"Restored from the version of {when.isoformat()}"
+        reason = workflow.restored_reason(when)
         try:
             workflow.restore(
                 current, request.user, when, data, lambda data: self._apply(request, current, data, reason)

@@ -30,6 +30,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -406,6 +408,28 @@ def schedule(record, user, *, publish_at=None, archive_at=None):
 
 
 SCHEDULED_REASON = "Scheduled step"
+PUBLISHED_REASON = "Published draft changes"
+RESTORED_REASON = "Restored from the version of "
+
+
+def restored_reason(version_date):
+    return RESTORED_REASON + version_date.isoformat()
+
+
+def reason_label(reason):
+    """A history entry's change reason, stored in English as a key, in the active language."""
+    if not reason:
+        return ""
+    if reason == SCHEDULED_REASON:
+        return _("Scheduled step taken")
+    if reason == PUBLISHED_REASON:
+        return _("Draft changes published")
+    if reason.startswith(RESTORED_REASON):
+        when = parse_datetime(reason.removeprefix(RESTORED_REASON))
+        if when is not None:
+            shown = date_format(timezone.localtime(when), "DATETIME_FORMAT")
+            return _("Restored from the version of %(date)s") % {"date": shown}
+    return reason
 
 
 def due(models_, now):

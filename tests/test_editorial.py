@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import override as translation_override
 
 from relations import workflow
 from relations.models import EditorialNote, Mission, Pillar, Revision
@@ -518,3 +519,29 @@ def test_scheduled_steps_are_taken_by_the_command_and_failures_reported(client, 
     out = StringIO()
     call_command("publish_scheduled", stdout=out)
     assert "1 scheduled step(s) taken, 0 failed." in out.getvalue()
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_history_shows_a_citation_edit_field_by_field_with_human_labels(client, roles):
+    publisher = user_with("Publisher")
+    client.force_login(publisher)
+    event = EventFactory(publication_status=DRAFT)
+    CitationFactory(event=event, quote="The old quote.", locator="Section 1")
+    url, data = change_form(client, event)
+    assert post(client, url, data, **{"citations-0-quote": "The new quote."}).status_code == 302
+    first = event.history.last()
+    client.post(reverse("admin:relations_event_simple_history", args=[event.pk, first.history_id]), {"_save": "1"})
+
+    response = client.get(admin_url(event, "history", event.pk))
+    html = response.content.decode()
+    assert '<th scope="col">Publication status</th>' in html and "publication_status" not in html
+    rows = response.context["part_changes"]
+    assert rows[0]["changes"] == [("Quote", "The old quote.", "The new quote.")]
+    assert rows[0]["user"] == publisher and rows[0]["part"].startswith("Citation: ")
+    assert "Restored from the version of" in html
+    with translation_override("fr"):
+        html = client.get(admin_url(event, "history", event.pk), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Statut de publication" in html and "Rétablie à partir de la version du" in html
