@@ -72,6 +72,11 @@ def part_changes(record):
     return rows
 
 
+def display(value):
+    """A historical field value as read: choices' labels are not known here, so the value itself."""
+    return "" if value in (None, "") else str(value)
+
+
 def shown(bound):
     """A bound field's value as a person reads it: choices and related records by name."""
     field = bound.field
@@ -381,6 +386,7 @@ class EditorialViewsAdmin:
         return [
             path("<path:object_id>/draft/preview/", view(self.draft_preview), name=f"{prefix}_draft_preview"),
             path("<path:object_id>/draft/compare/", view(self.draft_compare), name=f"{prefix}_draft_compare"),
+            path("<path:object_id>/history/compare/", view(self.versions_compare), name=f"{prefix}_versions_compare"),
             path("<path:object_id>/draft/<slug:step>/", view(self.draft_step), name=f"{prefix}_draft_step"),
             *super().get_urls(),
         ]
@@ -430,6 +436,39 @@ class EditorialViewsAdmin:
             **self._draft_urls(obj),
         }
         return TemplateResponse(request, "admin/relations/draft_compare.html", context)
+
+    def versions_compare(self, request, object_id):
+        """Any two versions of the record side by side, field by field (?a=…&b=…: history ids)."""
+        obj = self._record_or_404(request, object_id)
+        history = self.model.history.filter(id=obj.pk).select_related("history_user")
+        try:
+            ids = [int(request.GET[name]) for name in ("a", "b")]
+            versions = sorted(history.filter(history_id__in=ids), key=lambda version: version.history_date)
+        except (KeyError, ValueError):
+            versions = []
+        if len(versions) != 2:
+            self.message_user(request, _("Choose two different versions of this record to compare."), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse(admin_urlname(self.opts, "history"), args=[obj.pk], current_app=self.admin_site.name)
+            )
+        older, newer = versions
+        labels = {field.name: capfirst(field.verbose_name) for field in self.model._meta.fields}
+        delta = newer.diff_against(older, foreign_keys_are_objs=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Two versions of “%(record)s”") % {"record": obj},
+            "opts": self.opts,
+            "original": obj,
+            "older": older,
+            "newer": newer,
+            "rows": [
+                (labels.get(change.field, change.field), display(change.old), display(change.new))
+                for change in delta.changes
+            ],
+            "change_url": self._change_url(obj),
+            "history_url": reverse(admin_urlname(self.opts, "history"), args=[obj.pk]),
+        }
+        return TemplateResponse(request, "admin/relations/versions_compare.html", context)
 
     def draft_step(self, request, object_id, step):
         """Submit, return, publish or discard: POST only, each through relations.workflow."""
@@ -504,6 +543,10 @@ class EditorialViewsAdmin:
         extra = dict(extra_context or {})
         if obj is not None:
             extra["part_changes"] = part_changes(obj)
+            extra["versions"] = self.model.history.filter(id=obj.pk).select_related("history_user")[:200]
+            extra["compare_url"] = reverse(
+                admin_urlname(self.opts, "versions_compare"), args=[obj.pk], current_app=self.admin_site.name
+            )
             extra["notes"] = EditorialNote.objects.of(obj).select_related("user")[:50]
         return super().history_view(request, object_id, extra)
 

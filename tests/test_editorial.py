@@ -545,3 +545,23 @@ def test_history_shows_a_citation_edit_field_by_field_with_human_labels(client, 
     with translation_override("fr"):
         html = client.get(admin_url(event, "history", event.pk), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Statut de publication" in html and "Rétablie à partir de la version du" in html
+
+
+@pytest.mark.django_db
+def test_any_two_versions_can_be_compared(client, roles):
+    publisher = user_with("Publisher")
+    client.force_login(publisher)
+    event = EventFactory(publication_status=DRAFT, title="One", summary="First.")
+    for title in ("Two", "Three"):
+        event.title_en = title
+        event.save()
+    first, last = event.history.last(), event.history.first()
+    compare = reverse("admin:relations_event_versions_compare", args=[event.pk])
+    history = client.get(admin_url(event, "history", event.pk)).content.decode()
+    assert f'action="{compare}"' in history
+    response = client.get(compare, {"a": last.history_id, "b": first.history_id})
+    assert response.context["rows"] == [("Title (English)", "One", "Three")]
+    assert response.context["older"] == first  # whichever order they are given in
+    for bad in ({"a": "x", "b": "1"}, {"a": first.history_id}, {"a": first.history_id, "b": first.history_id}):
+        response = client.get(compare, bad, follow=True)
+        assert messages_of(response)[-1] == "Choose two different versions of this record to compare."
