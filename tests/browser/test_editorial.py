@@ -99,6 +99,7 @@ def test_an_editors_correction_goes_live_only_once_a_publisher_approves_it(brows
 
 def test_the_new_admin_pages_meet_wcag_in_french(browser, server, people):
     event = EventFactory(title="Dialogue", summary="Live.")
+    event.save()  # a second version, for the History page's comparison form
     editor = sign_in(browser, server, "editor", locale="fr-CA")
     editor.goto(f"{server.url}/admin/relations/event/{event.pk}/change/")
     editor.fill("#id_summary_en", "Draft.")
@@ -110,3 +111,7 @@ def test_the_new_admin_pages_meet_wcag_in_french(browser, server, people):
     assert_accessible(editor)
     editor.goto(f"{server.url}/admin/")
     assert_accessible(editor)
+    editor.goto(f"{server.url}/admin/relations/event/{event.pk}/history/")
+    assert editor.locator(".versions-compare-form").count() == 1
+    # Its new parts (simple-history's own intro paragraph is not ours).
+    assert_accessible(editor, ".versions-compare-form, .editorial-history")
