@@ -10,12 +10,14 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
+from .drafts import EditorialViewsAdmin, RecordForm, WorkingCopyAdmin
 from .formats import FORMATS, ImportFileError, ImportForm
 from .i18n import LANGUAGE_CODES, localized
 from .models import (
@@ -98,6 +100,21 @@ class ImportExport(CheckedSelection, ImportExportMixin):
 # ---------------------------------------------------------------------------------------------
 
 
+class ReferenceAdmin(ImportExport, SimpleHistoryAdmin):
+    """Reference data, with its history: every public page names it, so only a publisher may add,
+    change or delete it (workflow.may_change_reference); everyone else with the view permission
+    sees it read-only."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and workflow.may_change_reference(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.may_change_reference(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.may_change_reference(request.user)
+
+
 class AseanMemberFilter(admin.SimpleListFilter):
     title = _("ASEAN member")
     parameter_name = "asean_member"
@@ -112,14 +129,14 @@ class AseanMemberFilter(admin.SimpleListFilter):
 
 
 @admin.register(Country)
-class CountryAdmin(ImportExport, admin.ModelAdmin):
+class CountryAdmin(ReferenceAdmin):
     list_display = ["name", "code", "asean_member_since"]
     list_filter = [AseanMemberFilter]
     search_fields = ["name_en", "name_fr", "code"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExport, admin.ModelAdmin):
+class OrganisationAdmin(ReferenceAdmin):
     formfield_overrides = HTTPS_URLS
     fields = [
         ("name_en", "name_fr"),
@@ -140,7 +157,7 @@ class OrganisationAdmin(ImportExport, admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(ImportExport, admin.ModelAdmin):
+class TrackAdmin(ReferenceAdmin):
     fields = ["number", ("name_en", "name_fr"), ("description_en", "description_fr")]
     list_display = ["number", "name"]
     list_display_links = ["number", "name"]
@@ -148,7 +165,7 @@ class TrackAdmin(ImportExport, admin.ModelAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(ImportExport, admin.ModelAdmin):
+class PillarAdmin(ReferenceAdmin):
     fields = [("name_en", "name_fr"), "slug", ("description_en", "description_fr")]
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_fr", "slug"]
@@ -156,7 +173,7 @@ class PillarAdmin(ImportExport, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ImportExport, admin.ModelAdmin):
+class SourceAdmin(ReferenceAdmin):
     formfield_overrides = HTTPS_URLS
     fields = [
         "title",
@@ -177,6 +194,18 @@ class SourceAdmin(ImportExport, admin.ModelAdmin):
 # ---------------------------------------------------------------------------------------------
 # Content
 # ---------------------------------------------------------------------------------------------
+
+#: What each workflow action says it did.
+STEP_DONE = {
+    "submit_for_review": lambda count: ngettext(
+        "Submitted for review: %(count)d record.", "Submitted for review: %(count)d records.", count
+    ),
+    "publish": lambda count: ngettext("Published: %(count)d record.", "Published: %(count)d records.", count),
+    "archive": lambda count: ngettext("Archived: %(count)d record.", "Archived: %(count)d records.", count),
+    "return_to_draft": lambda count: ngettext(
+        "Returned to draft: %(count)d record.", "Returned to draft: %(count)d records.", count
+    ),
+}
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -222,19 +251,7 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset.filter(condition)
 
 
-class RecordForm(forms.ModelForm):
-    """A record's form: its status changes only along a step of the workflow (draft to archived
-    is refused, as it is in an import)."""
-
-    def clean_publication_status(self):
-        status = self.cleaned_data["publication_status"]
-        stored = self.instance.publication_status  # the form's values are set on it after cleaning
-        if self.instance.pk is not None and not workflow.is_allowed(stored, status):
-            raise forms.ValidationError(workflow.not_a_step_message(stored, status))
-        return status
-
-
-class RecordAdmin(ImportExport, HistoryAdmin):
+class RecordAdmin(WorkingCopyAdmin, EditorialViewsAdmin, ImportExport, HistoryAdmin):
     """What the admins of the four content types share, including the editorial workflow.
 
     The workflow's rules are relations.workflow's (the roles are groups: see setup_roles):
@@ -262,24 +279,30 @@ class RecordAdmin(ImportExport, HistoryAdmin):
     history_list_display = ["publication_status"]
 
     record_fields = [("title_en", "title_fr"), "slug", ("summary_en", "summary_fr"), ("body_en", "body_fr")]
-    publication_fieldset = (_("Publication"), {"fields": ["publication_status", ("created_at", "updated_at")]})
+    publication_fieldset = (
+        _("Publication"),
+        {"fields": ["publication_status", ("created_at", "updated_at"), "based_on"]},
+    )
+    change_form_template = "admin/relations/record_change_form.html"
 
     def get_list_select_related(self, request):
         # What a list row shows beyond its own columns, as the model declares it for the public lists.
         return list(self.model.list_related)
+
+    @admin.display(description=_("publication status"), ordering="publication_status")
+    def status_badge(self, obj):
+        # Second in every list (after the title), so it is on screen at 1280 px whatever the columns.
+        return format_html(
+            '<span class="status-badge status-badge--{}">{}</span>',
+            obj.publication_status,
+            obj.get_publication_status_display(),
+        )
 
     # --- permissions (the rules are relations.workflow's) -----------------------------------------
 
     def has_publish_permission(self, request, obj=None):
         """May publish, archive and unpublish: the `publish_<model>` permission."""
         return workflow.may_publish(request.user, self.model)
-
-    def has_change_permission(self, request, obj=None):
-        # What the public sees changes only with a publisher's approval: without the publish
-        # permission, a published or archived record is read-only.
-        return super().has_change_permission(request, obj) and (
-            obj is None or workflow.may_change_record(request.user, obj)
-        )
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "publication_status" and not self.has_publish_permission(request):
@@ -324,13 +347,7 @@ class RecordAdmin(ImportExport, HistoryAdmin):
                 continue
             self.log_change(request, record, [{"changed": {"fields": ["publication_status"]}}])
             changed += 1
-        label = workflow.PublicationStatus(step.target).label.lower()
-        self.message_user(
-            request,
-            ngettext("%(count)d record is now %(status)s.", "%(count)d records are now %(status)s.", changed)
-            % {"count": changed, "status": label},
-            messages.SUCCESS,
-        )
+        self.message_user(request, STEP_DONE[name](changed) % {"count": changed}, messages.SUCCESS)
         if refused:
             self.message_user(
                 request,
@@ -348,7 +365,7 @@ class RecordAdmin(ImportExport, HistoryAdmin):
 
 @admin.register(Event)
 class EventAdmin(RecordAdmin):
-    list_display = ["title", "kind", "date", "city", "country", "track", "publication_status"]
+    list_display = ["title", "status_badge", "kind", "date", "city", "country", "track"]
     list_filter = [
         "publication_status",
         MissingTranslationFilter,
@@ -376,7 +393,7 @@ class EventAdmin(RecordAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(RecordAdmin):
-    list_display = ["title", "kind", "status", "date", "country", "publication_status"]
+    list_display = ["title", "status_badge", "kind", "status", "date", "country"]
     list_filter = ["publication_status", MissingTranslationFilter, "kind", "status", "pillars", "party_organisations"]
     date_hierarchy = "adopted_on"
     autocomplete_fields = ["country", "party_countries", "party_organisations", "pillars", "supersedes"]
@@ -425,7 +442,7 @@ class HeadOfMissionInline(admin.TabularInline):
 
 @admin.register(Mission)
 class MissionAdmin(RecordAdmin):
-    list_display = ["title", "kind", "city", "country", "opened", "publication_status"]
+    list_display = ["title", "status_badge", "kind", "city", "country", "opened"]
     list_filter = [
         "publication_status",
         MissingTranslationFilter,
@@ -460,7 +477,7 @@ class MissionAdmin(RecordAdmin):
 
 @admin.register(AssistanceProgram)
 class AssistanceProgramAdmin(RecordAdmin):
-    list_display = ["title", "amount_display", "period", "sector", "status", "publication_status"]
+    list_display = ["title", "status_badge", "amount_display", "period", "sector", "status"]
     list_filter = ["publication_status", MissingTranslationFilter, "sector", "status", "currency", "pillars"]
     autocomplete_fields = ["pillars", "countries", "organisations", "agreements", "events"]
     fieldsets = [

@@ -7,8 +7,12 @@ the record itself. Every content record cites its sources through Citation.
 
 import re
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import F, OuterRef, Q, Subquery
@@ -179,6 +183,8 @@ class Country(WikidataLinked, PlainText):
     )
     wikidata_id = wikidata_field()
 
+    history = HistoricalRecords()
+
     objects = CountryManager()
 
     class Meta:
@@ -253,6 +259,8 @@ class Organisation(WikidataLinked, SlugKeyed):
     description_en, description_fr = translated(models.TextField, _("description"), blank=True)
     description = Translation()
 
+    history = HistoricalRecords()
+
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
         ordering = ["name_en"]
@@ -285,6 +293,8 @@ class Track(PlainText):
     name = Translation()
     description_en, description_fr = translated(models.TextField, _("description"), blank=True)
     description = Translation()
+
+    history = HistoricalRecords()
 
     objects = TrackManager()
 
@@ -322,6 +332,8 @@ class Pillar(SlugKeyed):
     name = Translation()
     description_en, description_fr = translated(models.TextField, _("description"), blank=True)
     description = Translation()
+
+    history = HistoricalRecords()
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
@@ -395,6 +407,8 @@ class Source(SlugKeyed):
         help_text=_("What a reader should know about the document, e.g. known errors."),
     )
     notes = Translation()
+
+    history = HistoricalRecords()
 
     class Meta:
         default_permissions = IMPORT_EXPORT_PERMISSIONS
@@ -590,6 +604,12 @@ class Record(SlugKeyed):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+    # Set by a publisher (relations.workflow.schedule); `manage.py publish_scheduled` takes the step.
+    go_live_at = models.DateTimeField(_("publish at"), null=True, blank=True, editable=False)
+    expire_at = models.DateTimeField(_("archive at"), null=True, blank=True, editable=False)
+    # Counts the record's saves, so that a form opened before the latest save is refused rather than
+    # overwriting it (relations.admin.RecordForm).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Each language's title, summary and body as a weighted tsvector. On PostgreSQL a trigger fills
     # them on every insert and update, fixtures and raw saves included; elsewhere they stay empty.
     # Not editable and not serialized: fixtures and exports never carry them.
@@ -611,6 +631,13 @@ class Record(SlugKeyed):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Every save is a new version (the admin refuses a form made from an older one).
+        self.version = (self.version or 0) + 1
+        if update_fields is not None:
+            update_fields = {*update_fields, "version"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def clean(self):
         """A draft needs a title in one language; a public record its title and summary in both."""
@@ -1397,3 +1424,105 @@ class Claim(models.Model):
     def clean(self):
         if self.discrepancy_id and self.citation_id and self.citation.record != self.discrepancy.record:
             raise ValidationError({"citation": _("A claim cites a passage of the record the discrepancy is about.")})
+
+
+# ---------------------------------------------------------------------------------------------
+# Editorial work on public records: working copies and the editorial log
+# ---------------------------------------------------------------------------------------------
+
+
+class RevisionQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        return self.filter(submitted_at__isnull=False)
+
+    def of(self, record):
+        return self.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+
+
+class Revision(models.Model):
+    """The working copy of a public record: the change form's data as it was last saved, kept apart
+    from the record (the public keeps seeing the live version) until a publisher publishes it
+    (relations.workflow.publish_revision) or someone discards it. One per record.
+
+    `data` is what the browser posted: the record's fields, its inlines (citations, heads of
+    mission) and its links, so that publishing it goes through the same form and checks as an edit.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    based_on_version = models.PositiveIntegerField(_("drafted from version"))
+    restored_from = models.DateTimeField(
+        _("restored from the version of"), null=True, blank=True, help_text=_("Set when the draft is a restore.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    go_live_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Each saved state, so that a form refused as stale can say what changed since it was opened.
+    history = HistoricalRecords()
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("draft changes")
+        verbose_name_plural = _("draft changes")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="revision_one_per_record"),
+        ]
+
+    def __str__(self):
+        return _("Draft changes to “%(record)s”") % {"record": self.record}
+
+
+class EditorialNote(models.Model):
+    """One editorial event on a record, with its comment: submitted, returned, published, discarded,
+    restored. Kept with the record's history (the change form and the History page show them)."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Returned for changes")
+        PUBLISHED = "published", _("Draft changes published")
+        DISCARDED = "discarded", _("Draft changes discarded")
+        RESTORED = "restored", _("Earlier version restored as a draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SCHEDULED_STEP = "scheduled-step", _("Scheduled step taken")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    comment = models.TextField(_("comment"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("editorial note")
+        verbose_name_plural = _("editorial notes")
+        default_permissions = ()
+        indexes = [models.Index(fields=["content_type", "object_id"], name="editorialnote_record_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.comment}" if self.comment else self.get_action_display()

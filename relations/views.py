@@ -421,6 +421,16 @@ class RecordDetailView(DetailView):
         return self.request.build_absolute_uri(self.object.get_absolute_url())
 
 
+class DraftPreviewView(RecordDetailView):
+    """A public record's page with its working copy applied (relations.admin's draft preview, which
+    rolls the working copy back after rendering): marked as a preview, never cached or indexed."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_preview"] = context["is_draft_preview"] = True
+        return context
+
+
 # The citation files a detail page offers: (format in the URL, link text).
 CITATION_LABELS = [("bib", _("BibTeX (.bib)")), ("json", _("CSL-JSON (.json)"))]
 

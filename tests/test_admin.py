@@ -145,7 +145,7 @@ def test_publish_action_publishes_and_logs_each_record(admin_client):
         {"action": "publish", admin.helpers.ACTION_CHECKBOX_NAME: [e.pk for e in drafts]},
         follow=True,
     )
-    assert "2 records are now published." in response.content.decode()
+    assert "Published: 2 records." in response.content.decode()
     assert Event.objects.published().count() == 2
     assert LogEntry.objects.filter(object_id__in=[str(e.pk) for e in drafts]).count() == 2
 

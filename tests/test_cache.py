@@ -134,6 +134,9 @@ def test_editing_in_the_admin_shows_at_once(client, admin_client, event):
         reverse("admin:relations_event_change", args=[event.pk]), event_form(event, title_en="The renamed dialogue")
     )
     assert response.status_code == 302, response.context["adminform"].errors if response.context else response
+    # The edit of a published record is its draft changes: the public pages show it once published.
+    assert not seen(client, url, "The renamed dialogue")
+    admin_client.post(reverse("admin:relations_event_draft_step", kwargs={"object_id": event.pk, "step": "publish"}))
     assert seen(client, url, "The renamed dialogue")
     assert seen(client, reverse("relations:event-list"), "The renamed dialogue")
 

@@ -215,7 +215,7 @@ def test_the_admin_refuses_to_publish_an_untranslated_record_and_says_why(admin_
     assert untranslated.publication_status == "review"
     messages = [str(message) for message in response.context["messages"]]
     assert messages == [
-        "1 record is now published.",
+        "Published: 1 record.",
         "“Consultation” was not published: it has no summary (French). "
         "A public record needs its title and summary in English and in French.",
     ]

@@ -35,7 +35,8 @@ ROLES = {
     "Editor": [
         *perms(["view", "add", "change"], CONTENT),
         *perms(["view", "add", "change", "delete"], PARTS),
-        *perms(["view", "add", "change"], REFERENCE),
+        # Reference data is named by every public page: only publishers change it (workflow.may_change_reference).
+        *perms(["view"], REFERENCE),
         *perms(["export"], CONTENT + PARTS + REFERENCE),
     ],
     # Everything an Editor may do, and publish, archive, return to draft and delete.
@@ -51,7 +52,7 @@ ROLES = {
 ROLES["Publisher"] = [
     *ROLES["Editor"],
     *perms(["publish", "delete"], CONTENT),
-    *perms(["delete"], REFERENCE),
+    *perms(["add", "change", "delete"], REFERENCE),
 ]
 
 
