@@ -99,6 +99,9 @@ class RelationsResource(resources.ModelResource):
     #: Foreign keys to the content record a row is part of (a citation's, a head of mission's):
     #: changing the part changes what that record shows, so its publish permission applies.
     record_fields = ()
+    #: Reference data (countries, organisations, tracks, pillars, sources): every public page shows
+    #: it, so only a publisher may import a row that adds or changes it (workflow.may_change_reference).
+    reference_data = False
 
     class Meta:
         import_id_fields = ("slug",)
@@ -170,6 +173,8 @@ class RelationsResource(resources.ModelResource):
 
 
 class CountryResource(RelationsResource):
+    reference_data = True
+
     class Meta(RelationsResource.Meta):
         model = Country
         fields = ("code", *in_both_languages("name"), "asean_member_since")
@@ -177,6 +182,8 @@ class CountryResource(RelationsResource):
 
 
 class OrganisationResource(RelationsResource):
+    reference_data = True
+
     country = natural_key("country", Country, "code")
 
     class Meta(RelationsResource.Meta):
@@ -192,6 +199,8 @@ class OrganisationResource(RelationsResource):
 
 
 class TrackResource(RelationsResource):
+    reference_data = True
+
     class Meta(RelationsResource.Meta):
         model = Track
         fields = ("number", *in_both_languages("name", "description"))
@@ -199,12 +208,16 @@ class TrackResource(RelationsResource):
 
 
 class PillarResource(RelationsResource):
+    reference_data = True
+
     class Meta(RelationsResource.Meta):
         model = Pillar
         fields = ("slug", *in_both_languages("name", "description"))
 
 
 class SourceResource(RelationsResource):
+    reference_data = True
+
     class Meta(RelationsResource.Meta):
         model = Source
         fields = (

@@ -104,6 +104,17 @@ def may_publish(user, model):
     return user is None or not has_workflow(model) or user.has_perm(permission(model, "publish"))
 
 
+def may_change_reference(user):
+    """Whether `user` may add or change reference data (countries, organisations, tracks, pillars,
+    sources), which every public page shows at once: publishers only (a publish permission on any
+    content type), and management commands (`None`)."""
+    return (
+        user is None
+        or user.is_superuser
+        or any(permission.split(".", 1)[1].startswith("publish_") for permission in user.get_all_permissions())
+    )
+
+
 def may_change(user, model, *statuses):
     """Whether a user who may edit records of `model` (change them, or import them) may make a
     change that starts or ends at `statuses`: one that touches a public record needs a publisher."""

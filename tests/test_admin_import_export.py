@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from relations.formats import FORMATS
 from relations.models import AssistanceProgram, Event, Pillar
-from relations.resources import RESOURCES, EventResource
+from relations.resources import RESOURCES, EventResource, resource_for
 
 from .factories import AssistanceProgramFactory, EventFactory
 
@@ -383,8 +383,85 @@ def test_an_importer_who_may_not_publish_cannot_change_a_published_record(client
     preview = upload(
         client, Event, b"slug,title_en,summary_en,kind,start_date\r\npublic,Rewritten,Y.,dialogue,2016\r\n"
     )
-    assert "Only a publisher may publish" in preview.content.decode()
+    assert preview.context["result"].invalid_rows[0].error_dict["publication_status"] == [
+        "This record is published: only a publisher may change what the public sees. This row changes "
+        "start_date, summary_en, title_en; leave it as it was exported, or ask a publisher to import it."
+    ]
+    assert "confirm_form" not in preview.context
     assert Event.objects.get(slug="public").title == "As published"
+
+
+def export(client, model, fmt="csv"):
+    """The admin's export of every column of `model`, as a user would download it."""
+    resource = resource_for(model)
+    columns = {f"{resource.__name__.lower()}_{name}": "on" for name in resource.fields}
+    response = client.post(url(model, "export"), {"format": FORMAT_INDEX[fmt], "resource": "0", **columns})
+    assert response.status_code == 200
+    return response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_importer_reimports_an_export_with_one_draft_added_and_untouched_public_rows_skipped(
+    client, admin_client, reference_data, fmt
+):
+    for number in range(3):
+        EventFactory(
+            slug=f"public-{number}", title=f"Public {number}", summary="L'ANASE", publication_status="published"
+        )
+    EventFactory(slug="a-draft", title="A draft", publication_status="draft")
+    exported = export(admin_client, Event, fmt)
+    if fmt == "csv":
+        text = exported.decode("utf-8-sig")
+        header = text.splitlines()[0].split(",")
+        row = dict.fromkeys(header, "")
+        row.update(slug="added", title_en="Added", summary_en="Added.", kind="dialogue", start_date="2016-08")
+        content = (text + ",".join(row[name] for name in header) + "\r\n").encode()
+    else:
+        rows = list(openpyxl.load_workbook(io.BytesIO(exported)).active.values)
+        row = dict.fromkeys(rows[0], None)
+        row.update(slug="added", title_en="Added", summary_en="Added.", kind="dialogue", start_date="2016-08")
+        content = xlsx([*rows, list(row.values())])
+    before = state()
+    client.force_login(staff_with_roles("Importer"))
+    preview = upload(client, Event, content, name=f"events.{fmt}", fmt=fmt)
+    result = preview.context["result"]
+    assert not result.invalid_rows
+    assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (1, 0, 4)
+    confirm(client, Event, preview)
+    added = Event.objects.get(slug="added")
+    assert (added.publication_status, added.title) == ("draft", "Added")
+    assert [row for row in state()[0] if row[0] != "added"] == before[0]
+
+
+@pytest.mark.django_db
+def test_an_importer_may_change_a_draft_but_not_reference_data(client, reference_data):
+    from relations.models import Country
+
+    EventFactory(slug="a-draft", title="As drafted", publication_status="draft")
+    client.force_login(staff_with_roles("Importer"))
+    preview = upload(
+        client, Event, b"slug,title_en,summary_en,kind,start_date\r\na-draft,Redrafted,Y.,dialogue,2016\r\n"
+    )
+    assert preview.context["result"].totals["update"] == 1
+    confirm(client, Event, preview)
+    assert Event.objects.get(slug="a-draft").title == "Redrafted"
+
+    name, name_fr = Country.objects.values_list("name_en", "name_fr").get(code="PH")
+    unchanged = f"code,name_en,name_fr\r\nPH,{name},{name_fr}\r\n".encode()
+    assert upload(client, Country, unchanged).context["result"].totals["skip"] == 1
+    preview = upload(client, Country, f"code,name_en,name_fr\r\nPH,Renamed,{name_fr}\r\n".encode())
+    (invalid,) = preview.context["result"].invalid_rows
+    assert invalid.error_dict == {
+        "code": [
+            "Only a publisher may add or change countries: every public page shows them. "
+            "Leave this row as it was exported, or ask a publisher to import it."
+        ]
+    }
+    assert Country.objects.get(code="PH").name_en == name
+    client.force_login(staff_with_roles("Importer", "Publisher"))
+    confirm(client, Country, upload(client, Country, f"code,name_en,name_fr\r\nPH,Renamed,{name_fr}\r\n".encode()))
+    assert Country.objects.get(code="PH").name_en == "Renamed"
 
 
 @pytest.mark.django_db

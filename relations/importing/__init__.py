@@ -20,7 +20,7 @@ from ..formats import ImportFileError
 from .checks import RowChecks, file_errors
 from .columns import batched
 from .lookups import Lookups
-from .reading import PendingRow, RowReader, snapshot
+from .reading import PendingRow, RowReader, changes, snapshot
 from .results import RowResults
 from .writer import Writer
 
@@ -87,6 +87,11 @@ class Import:
 
         existing = self.lookups.fetch_existing([item.key for item in batch if item.key is not None], self.key_columns)
         current_m2m = self.lookups.fetch_relations(columns, [instance.pk for instance in existing.values()])
+        for name in self.resource.record_fields:
+            # The record a part belongs to now: moving a citation off a public record changes it too.
+            attname = self.model._meta.get_field(name).attname
+            record_model = self.model._meta.get_field(name).related_model
+            self.lookups.fetch_public(record_model, {getattr(i, attname) for i in existing.values()} - {None})
         for item in batch:
             instance = existing.get(item.key)
             item.new = instance is None
@@ -94,6 +99,7 @@ class Import:
             item.original = {} if item.new else snapshot(item.instance, columns, current_m2m)
             item.status = getattr(instance, "publication_status", None)
             self.reader.read_row(item, columns)
+            item.changed = changes(item, columns)
             self.checks.validate(item)
 
     def write(self, result, pending, columns, raise_errors):

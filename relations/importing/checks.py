@@ -62,6 +62,7 @@ class RowChecks:
         self.lookups = lookups
         self.column_names = {column.attribute: column.name for column in resource.columns()}
         self.has_workflow = workflow.has_workflow(self.model)
+        self.is_reference = resource.reference_data
 
     def check_key(self, item, key_columns, seen_keys):
         """Each record appears once in a file."""
@@ -97,20 +98,45 @@ class RowChecks:
             item.errors[by_attribute.get(name, name)].extend(str(message) for message in messages)
 
     def check_workflow(self, item, errors):
-        """What the public sees changes only with a publisher, and a status only along a step."""
+        """Judged on what the row changes: a row that changes nothing is skipped for anyone; what
+        the public sees (a public record, what a public record shows, reference data) changes
+        only with a publisher; a status changes only along a step."""
+        if not item.new and not item.changed:
+            return
         instance = item.instance
         for name in self.resource.record_fields:
             record_model = self.model._meta.get_field(name).related_model
-            if getattr(instance, f"{name}_id") in self.lookups.public[record_model] and not workflow.may_publish(
-                self.user, record_model
-            ):
+            attname = f"{name}_id"
+            shown = {getattr(instance, attname), None if item.new else item.original.get(name)} - {None}
+            if shown & self.lookups.public[record_model] and not workflow.may_publish(self.user, record_model):
                 errors.setdefault(name, []).append(
                     _("Only a publisher may change what a published or archived record shows.")
                 )
+        if self.is_reference and not workflow.may_change_reference(self.user):
+            errors.setdefault(self.resource.key_columns()[0].attribute, []).append(
+                _(
+                    "Only a publisher may add or change %(model)s: every public page shows them. "
+                    "Leave this row as it was exported, or ask a publisher to import it."
+                )
+                % {"model": self.model._meta.verbose_name_plural}
+            )
         if not self.has_workflow:
             return
         before, after = item.status, instance.publication_status
-        if not workflow.may_change(self.user, self.model, before, after):
+        if before is not None and workflow.is_public(before) and not workflow.may_publish(self.user, self.model):
+            errors.setdefault("publication_status", []).append(
+                _(
+                    "This record is %(status)s: only a publisher may change what the public sees. "
+                    "This row changes %(fields)s; leave it as it was exported, or ask a publisher to import it."
+                )
+                % {
+                    "status": workflow.PublicationStatus(before).label.lower(),
+                    "fields": ", ".join(
+                        sorted({self.column_names[name] for name in item.changed if name in self.column_names})
+                    ),
+                }
+            )
+        elif not workflow.may_change(self.user, self.model, before, after):
             errors.setdefault("publication_status", []).append(
                 _(
                     "Only a publisher may publish or archive a record, or change a published one; "

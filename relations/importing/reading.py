@@ -117,6 +117,18 @@ def values(column, item):
     return found
 
 
+def changes(item, columns):
+    """The fields a row of an existing record changes (what its permissions are judged on)."""
+    changed = set()
+    if item.new:
+        return changed
+    for column in columns:
+        for name, value in values(column, item).items():
+            if value != item.original[name] or column.attribute in item.self_refs:
+                changed.add(name)
+    return changed
+
+
 class RowReader:
     """Sets a row's cells on its instance, relations by the natural keys `lookups` fetched."""
 
@@ -157,6 +169,8 @@ class RowReader:
                     self.read_date(item, column, raw, precisions)
                 elif column.related:
                     self.read_related(item, column, raw)
+                elif item.new and cell(raw) is None and column.model_field.has_default():
+                    pass  # a new record's empty cell keeps the field's default (a draft's status)
                 else:
                     setattr(item.instance, column.attribute, read_plain(column, raw))
             except CELL_ERRORS as error:

@@ -8,7 +8,6 @@ from import_export.results import RowResult
 
 from ..dates import iso_date
 from .columns import SEPARATOR
-from .reading import values
 
 
 class RowResults:
@@ -29,13 +28,6 @@ class RowResults:
             result.append_invalid_row(item.number, item.row, row_result.validation_error)
             if collect_failed_rows:
                 result.append_failed_row(item.row, row_result.validation_error)
-        elif not item.new:
-            for column in self.resource.columns():
-                if column.name not in item.row:
-                    continue
-                for name, value in values(column, item).items():
-                    if value != item.original[name] or column.attribute in item.self_refs:
-                        item.changed.add(name)
         if not item.errors:
             if item.new:
                 row_result.import_type = RowResult.IMPORT_TYPE_NEW
