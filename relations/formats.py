@@ -20,6 +20,7 @@ import tablib
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from import_export.forms import ImportForm as BaseImportForm
@@ -193,9 +194,19 @@ class ImportForm(BaseImportForm):
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > settings.IMPORT_MAX_UPLOAD_SIZE:
+        limit = settings.IMPORT_MAX_UPLOAD_SIZE
+        if upload.size > limit:
+            # In bytes too: 10.5 million bytes and the 10 MB limit both round to "10.0 MB".
             raise forms.ValidationError(
-                _("This file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_SIZE)}
+                _(
+                    "This file is %(size)s (%(bytes)s bytes); the limit is %(limit)s (%(limit_bytes)s bytes). "
+                    "Split it into smaller files."
+                )
+                % {
+                    "size": filesizeformat(upload.size),
+                    "bytes": number_format(upload.size, force_grouping=True),
+                    "limit": filesizeformat(limit),
+                    "limit_bytes": number_format(limit, force_grouping=True),
+                }
             )
         return upload

@@ -99,51 +99,51 @@ BAD_FILES = {
             + "existing,Changed,Changé,S.,S.,dialogue,2016,,,,CA,,\r\n"
             + GOOD_EVENT.replace(",PH,", ",XX,")
         ).encode(),
-        ["<td>3 </td>", "country", "No country has the code “XX”"],
+        ['<td class="import-row">3</td>', "country", "No country has the code “XX”"],
     ),
     "unknown-slug": (
         Event,
         (EVENT_HEADER + GOOD_EVENT.replace("economic", "economics")).encode(),
-        ["<td>2 </td>", "pillars", "No pillar has the slug “economics”"],
+        ['<td class="import-row">2</td>', "pillars", "No pillar has the slug “economics”"],
     ),
     "unparseable-date": (
         Event,
         (EVENT_HEADER + GOOD_EVENT.replace("2016-08-04", "4th of Augst 2016")).encode(),
-        ["<td>2 </td>", "start_date", "is not a date"],
+        ['<td class="import-row">2</td>', "start_date", "is not a date"],
     ),
     "ambiguous-date": (
         Event,
         (EVENT_HEADER + GOOD_EVENT.replace("2016-08-04", "04/08/2016")).encode(),
-        ["<td>2 </td>", "start_date", "is not a date"],
+        ['<td class="import-row">2</td>', "start_date", "is not a date"],
     ),
     "end-before-start": (
         Event,
         (EVENT_HEADER + GOOD_EVENT.replace("2016-08-05", "2016-08-01")).encode(),
-        ["<td>2 </td>", "end_date", "It is before start_date"],
+        ['<td class="import-row">2</td>', "end_date", "It is before start_date"],
     ),
     "negative-amount": (
         AssistanceProgram,
         b"slug,title_en,summary_en,amount,currency\r\nexisting-program,Changed,S.,10,CAD\r\nnew,New,S.,-5,CAD\r\n",
-        ["<td>3 </td>", "amount", "greater than or equal to 0"],
+        ['<td class="import-row">3</td>', "amount", "greater than or equal to 0"],
     ),
     "unknown-currency": (
         AssistanceProgram,
         b"slug,title_en,summary_en,amount,currency\r\nnew,New,S.,5000,EUR\r\n",
-        ["<td>2 </td>", "currency", "“EUR” is not one of: CAD, USD"],
+        ['<td class="import-row">2</td>', "currency", "“EUR” is not one of: CAD, USD"],
     ),
     "amount-without-currency": (
         AssistanceProgram,
         b"slug,title_en,summary_en,amount,currency\r\nnew,New,S.,5000,\r\n",
-        ["<td>2 </td>", "currency", "An amount needs its currency"],
+        ['<td class="import-row">2</td>', "currency", "An amount needs its currency"],
     ),
     "same-slug-twice": (
         Event,
         (EVENT_HEADER + GOOD_EVENT + GOOD_EVENT.replace("A new", "Another")).encode(),
-        ["<td>3 </td>", "slug", "“new-dialogue” is also in row 2 of this file"],
+        ['<td class="import-row">3</td>', "slug", "“new-dialogue” is also in row 2 of this file"],
     ),
     "empty-file": (Event, b"", ["The submitted file is empty"]),
     "blank-file": (Event, b"\r\n\r\n", ["The file is empty"]),
-    "header-only": (Event, EVENT_HEADER.encode(), ["No valid data to import"]),
+    "header-only": (Event, EVENT_HEADER.encode(), ["The file has a header row but no records under it."]),
     "ragged-row": (
         Event,
         (EVENT_HEADER + GOOD_EVENT.replace("\r\n", ",extra,cells\r\n")).encode(),
@@ -290,10 +290,19 @@ def test_a_confirmed_import_that_no_longer_passes_writes_nothing_and_says_so(adm
     assert preview.context["confirm_form"]
     Pillar.objects.filter(slug="economic").delete()  # between the preview and the confirmation
     response = confirm(admin_client, Event, preview)
-    assert response.status_code == 302 and response["Location"] == url(Event, "import")
+    kept = preview.context["kept"]
+    assert response.status_code == 302 and response["Location"] == kept.get_absolute_url()
     assert not Event.objects.exists()
     messages = [str(message) for message in get_messages(response.wsgi_request)]
-    assert messages == ["Nothing was imported: the file no longer passes the checks. Import it again to see why."]
+    assert messages == ["Nothing was imported: the file no longer passes the checks. The preview below says why."]
+    # The file is kept: its preview says why, and once the pillar is back it imports, with no new upload.
+    again = admin_client.get(response["Location"])
+    assert [(e.row, e.column) for e in again.context["preview"].errors] == [(2, "pillars")]
+    Pillar.objects.create(slug="economic", name_en="Economic", name_fr="Économique")
+    again = admin_client.get(response["Location"])
+    assert not again.context["preview"].has_errors
+    assert confirm(admin_client, Event, again).status_code == 302
+    assert Event.objects.filter(slug="new-dialogue").exists()
 
 
 @pytest.mark.django_db
@@ -479,3 +488,99 @@ def test_an_importer_who_may_not_publish_cannot_change_a_published_records_citat
     preview = upload(client, Citation, (header + "saputra-2019,draft,Track One,Added.\r\n").encode())
     confirm(client, Citation, preview)
     assert list(Citation.objects.values_list("event__slug", flat=True)) == ["draft"]
+
+
+@pytest.mark.django_db
+def test_a_forged_confirmation_is_refused_and_imports_or_deletes_nothing(
+    client, admin_client, reference_data, tmp_path, settings
+):
+    settings.IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.TempFolderStorage"
+    other = tmp_path / "someone-elses.csv"
+    other.write_bytes((EVENT_HEADER + GOOD_EVENT).encode())
+    preview = upload(admin_client, Event, (EVENT_HEADER + GOOD_EVENT).encode())
+    kept = preview.context["kept"]
+    gone = (
+        "This preview is no longer available: it has expired, it was already imported, or it is not yours. "
+        "Nothing was imported; choose the file again."
+    )
+    forged = [
+        {"import_file_name": str(other), "original_file_name": "x.csv", "format": "99", "resource": "0"},
+        {"import_file_name": "../../etc/passwd", "format": "abc"},
+        {"kept": "not-a-uuid"},
+        {"kept": "00000000-0000-0000-0000-000000000000"},
+    ]
+    for data in forged:
+        response = admin_client.post(url(Event, "process_import"), data, follow=True)
+        assert response.redirect_chain == [(url(Event, "import"), 302)]
+        assert [str(m) for m in response.context["messages"]] == [gone]
+    # Someone else's preview, or the same id for other records, is not found either.
+    client.force_login(staff_with_roles("Importer", "Publisher"))
+    assert client.post(url(Event, "process_import"), {"kept": str(kept.pk)})["Location"] == url(Event, "import")
+    assert client.get(kept.get_absolute_url()).status_code == 302
+    assert admin_client.post(url(AssistanceProgram, "process_import"), {"kept": str(kept.pk)}).status_code == 302
+    assert not Event.objects.exists() and other.exists()
+    # The real confirmation, with forged extras ignored, imports the kept file once.
+    response = admin_client.post(
+        url(Event, "process_import"), {"kept": str(kept.pk), "format": "7", "import_file_name": str(other)}
+    )
+    assert response.status_code == 302 and response["Location"] == url(Event, "changelist")
+    assert Event.objects.filter(slug="new-dialogue").count() == 1 and other.exists()
+    assert admin_client.post(url(Event, "process_import"), {"kept": str(kept.pk)})["Location"] == url(Event, "import")
+
+
+@pytest.mark.django_db
+def test_kept_files_expire_and_are_cleared(admin_client, reference_data, settings):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from relations.models import KeptImportFile
+
+    first = upload(admin_client, Event, (EVENT_HEADER + GOOD_EVENT).encode()).context["kept"]
+    stale = timezone.now() - datetime.timedelta(hours=settings.IMPORT_PREVIEW_HOURS, minutes=1)
+    KeptImportFile.objects.filter(pk=first.pk).update(created_at=stale)
+    assert admin_client.get(first.get_absolute_url())["Location"] == url(Event, "import")
+    second = upload(admin_client, Event, (EVENT_HEADER + GOOD_EVENT).encode()).context["kept"]
+    assert list(KeptImportFile.objects.values_list("pk", flat=True)) == [second.pk]  # cleared on the new import
+    KeptImportFile.objects.filter(pk=second.pk).update(created_at=stale)
+    out = io.StringIO()
+    call_command("clearimports", stdout=out)
+    assert out.getvalue() == "Deleted 1 expired import file(s).\n" and not KeptImportFile.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_preview_summarises_tabulates_errors_and_shows_changes_escaped_once(admin_client, reference_data):
+    EventFactory(slug="asean", title="Dialogue with ASEAN", summary="S.", country=None, track=None)
+    EventFactory(slug="same", title="Same", summary="S.", country=None, track=None)
+    header = "slug,title_en,summary_en,kind,start_date\r\n"
+    rows = ["asean,Dialogue avec l'ANASE <b>,S.,dialogue,2016\r\n", "fresh,New one,S.,forum,2016\r\n"]
+    exported = Event.objects.get(slug="same")
+    rows.append(f"same,Same,S.,{exported.kind},{exported.start_date.year}\r\n")
+    Event.objects.filter(slug="same").update(
+        date_precision="year", start_date=exported.start_date.replace(month=1, day=1)
+    )
+    preview = upload(admin_client, Event, (header + "".join(rows)).encode())
+    page = preview.content.decode()
+    p = preview.context["preview"]
+    assert (p.new, p.changed, p.unchanged, p.invalid) == (1, 1, 1, 0)
+    assert "Dialogue avec l&#x27;ANASE &lt;b&gt;" in page and "&amp;#x27;" not in page and "&lt;del&gt;" not in page
+    assert "<del>Dialogue with ASEAN</del>" in page
+    assert "1 row changes nothing and is not listed" in page
+    bad = upload(admin_client, Event, (header + "x,X,S.,dialogue,04/08/2016\r\ny,Y,S.,nope,2016\r\n").encode())
+    errors = [(e.row, e.column, e.value) for e in bad.context["preview"].errors]
+    assert errors == [(2, "start_date", "04/08/2016"), (3, "kind", "nope")]
+    assert '<th scope="col">Value given</th>' in bad.content.decode()
+    assert "confirm_form" not in bad.context
+
+
+@pytest.mark.django_db
+def test_a_large_preview_is_paged(admin_client, reference_data, settings):
+    settings.IMPORT_PREVIEW_PAGE_SIZE = 10
+    header = "slug,title_en,summary_en,kind,start_date\r\n"
+    content = header + "".join(f"e-{n},E {n},S.,dialogue,2016\r\n" for n in range(25))
+    preview = upload(admin_client, Event, content.encode())
+    changes = preview.context["preview"].changes
+    assert (len(changes), changes.paginator.num_pages) == (10, 3)
+    last = admin_client.get(preview.context["kept"].get_absolute_url() + "?page=3")
+    assert [row.number for row in last.context["preview"].changes] == [22, 23, 24, 25, 26]
