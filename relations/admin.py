@@ -17,9 +17,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
 from .formats import FORMATS, FORMATS_BY_NAME, ImportFileError, ImportForm
+from .i18n import LANGUAGE_CODES, localized
 from .importing import kept as kept_files
 from .importing.preview import Preview
-from .i18n import LANGUAGE_CODES, localized
 from .models import (
     CITED_FIELDS,
     CONTENT_MODELS,

@@ -38,7 +38,7 @@ class Preview:
         size = settings.IMPORT_PREVIEW_PAGE_SIZE
         errors = []
         for row in result.invalid_rows:
-            cells = dict(zip(result.diff_headers, row.values))
+            cells = dict(zip(result.diff_headers, row.values, strict=True))
             for column, messages in row.error_dict.items():
                 name = _("(the whole row)") if column == NON_FIELD_ERRORS else column
                 errors.extend(CellError(row.number, name, shown(cells.get(column)), str(m)) for m in messages)

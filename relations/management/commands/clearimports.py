@@ -4,14 +4,13 @@ Each new import in the admin clears them too; run this from cron where imports a
 Django's `clearsessions` is run for sessions.
 """
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from relations.importing import kept
 
 
 class Command(BaseCommand):
-    help = f"Delete import previews' kept files older than settings.IMPORT_PREVIEW_HOURS ({settings.IMPORT_PREVIEW_HOURS} h)."
+    help = "Delete the files kept for import previews older than settings.IMPORT_PREVIEW_HOURS."
 
     def handle(self, *args, **options):
         deleted = kept.clear_expired()
