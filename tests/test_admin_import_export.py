@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from relations.formats import FORMATS
-from relations.models import AssistanceProgram, Event, Pillar
+from relations.models import Agreement, AssistanceProgram, Event, Pillar
 from relations.resources import RESOURCES, EventResource, resource_for
 
 from .factories import AssistanceProgramFactory, EventFactory
@@ -70,6 +70,25 @@ def xlsx(rows):
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
+
+
+def patched_xlsx(replacement, rows=(("slug", "title_en"), ("x", "X"))):
+    """A real workbook whose sheet's XML is changed: its dimension declared or taken out, or its XML broken."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx(rows)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                if replacement.startswith(b"<dimension") or not replacement:
+                    data = re.sub(rb"<dimension [^>]*/>", replacement, data)
+                else:
+                    data = replacement
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 # Each bad file, the model it is imported as, and what the answer must say (row and column
@@ -150,6 +169,39 @@ BAD_FILES = {
         ["Row 2 has 15 cells"],
     ),
     "xlsx-that-is-not": (Event, b"slug,title_en\r\nx,y\r\n", ["not an Excel workbook"]),
+    "xlsx-damaged-xml": (Event, patched_xlsx(b"<worksheet><sheetData><row>"), ["not an Excel workbook", "damaged"]),
+    "xlsx-declares-ten-million-rows": (
+        Event,
+        patched_xlsx(b'<dimension ref="A1:M10000000"/>'),
+        ["declares 10,000,000 rows (blank ones count too)"],
+    ),
+    "json-object-in-a-cell": (
+        Event,
+        b'[{"slug": "x", "title_en": {"en": "X"}, "summary_en": "S.", "kind": "dialogue", "start_date": "2016"}]',
+        ["Row 2 (record 1 of the file), column “title_en”: a cell holds text, a number, true, false or null"],
+    ),
+    "json-array-in-a-cell": (
+        Event,
+        b'[{"slug": "x", "title_en": "X", "summary_en": ["S."], "kind": "dialogue", "start_date": "2016"}]',
+        ["column “summary_en”", "not a list or an object"],
+    ),
+    "json-nested-too-deeply": (Event, b"[" * 100_000, ["nested too deeply"]),
+    "json-infinity": (
+        AssistanceProgram,
+        b'[{"slug": "p", "title_en": "P", "summary_en": "S.", "start_year": 1e400}]',
+        ['<td class="import-row">2</td>', "start_year", "“inf” is not a number that can be stored."],
+    ),
+    "agreement-superseding-itself": (
+        Agreement,
+        b"slug,title_en,summary_en,kind,adopted_on,supersedes\r\na,A,S.,declaration,2016,a\r\n",
+        ['<td class="import-row">2</td>', "supersedes", "A record cannot name itself here."],
+    ),
+    "agreements-superseding-each-other": (
+        Agreement,
+        b"slug,title_en,summary_en,kind,adopted_on,supersedes\r\n"
+        b"a,A,S.,declaration,2016,b\r\nb,B,S.,declaration,2017,a\r\n",
+        ["This makes a ring: a → b → a.", "This makes a ring: b → a → b."],
+    ),
 }
 
 
@@ -157,15 +209,15 @@ BAD_FILES = {
 @pytest.mark.parametrize("case", BAD_FILES)
 def test_a_bad_file_gets_a_clear_answer_and_changes_nothing(admin_client, existing, case):
     model, content, expected = BAD_FILES[case]
-    before = state()
-    fmt = "xlsx" if case == "xlsx-that-is-not" else "csv"
+    before = state(), Agreement.objects.count()
+    fmt = case.split("-")[0] if case.startswith(("xlsx-", "json-")) else "csv"
     response = upload(admin_client, model, content, name=f"{case}.{fmt}", fmt=fmt)
     assert response.status_code == 200
     page = response.content.decode()
     for text in expected:
         assert text in page, text
     assert "confirm_form" not in response.context
-    assert state() == before
+    assert (state(), Agreement.objects.count()) == before
 
 
 @pytest.mark.django_db
@@ -178,6 +230,13 @@ def test_a_file_over_the_size_limit_is_refused_and_the_form_says_the_limit(admin
     assert response.status_code == 200
     assert "the limit is 1000\xa0bytes" in response.content.decode()
     assert state() == before
+    # Just over: both sizes round to the same figure, so the bytes are given too.
+    settings.IMPORT_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+    response = upload(admin_client, Event, b"slug\r\n" + b"x" * (10_500_000 - 6))
+    assert (
+        "This file is 10.0\xa0MB (10,500,000 bytes); the limit is 10.0\xa0MB (10,485,760 bytes)."
+        in response.content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -584,3 +643,44 @@ def test_a_large_preview_is_paged(admin_client, reference_data, settings):
     assert (len(changes), changes.paginator.num_pages) == (10, 3)
     last = admin_client.get(preview.context["kept"].get_absolute_url() + "?page=3")
     assert [row.number for row in last.context["preview"].changes] == [22, 23, 24, 25, 26]
+
+
+@pytest.mark.django_db
+def test_a_workbook_over_the_row_limit_without_a_dimension_is_refused_while_read(
+    admin_client, reference_data, settings
+):
+    settings.IMPORT_MAX_ROWS = 5
+    rows = [["slug", "title_en", "summary_en", "kind", "start_date"]] + [
+        [f"e{n}", "E", "S.", "forum", "2016"] for n in range(6)
+    ]
+    response = upload(admin_client, Event, patched_xlsx(b"", rows), name="events.xlsx", fmt="xlsx")
+    assert "This file has 6 rows; an import takes at most 5." in response.content.decode()
+    response = upload(admin_client, Event, xlsx(rows[:6]), name="events.xlsx", fmt="xlsx")
+    assert response.context["preview"].new == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("given", "stored", "precision"),
+    [
+        ("4 août 2016", "2016-08-04", "day"),
+        ("1er août 2016", "2016-08-01", "day"),
+        ("août 2014", "2014-08-01", "month"),
+        ("4 aout 2016", "2016-08-04", "day"),
+        ("févr. 2014", "2014-02-01", "month"),
+        ("2016-08-04", "2016-08-04", "day"),
+    ],
+)
+def test_dates_in_french_and_iso_import(admin_client, reference_data, given, stored, precision):
+    content = f"slug,title_en,summary_en,kind,start_date\r\nx,X,S.,dialogue,{given}\r\n"
+    confirm(admin_client, Event, upload(admin_client, Event, content.encode()))
+    event = Event.objects.get(slug="x")
+    assert (event.start_date.isoformat(), event.date_precision) == (stored, precision)
+
+
+@pytest.mark.django_db
+def test_an_exported_workbook_with_multiline_text_imports_back_unchanged(admin_client, reference_data):
+    EventFactory(slug="lines", body="First paragraph.\r\n\r\nSecond paragraph.", country=None, track=None)
+    rows = list(openpyxl.load_workbook(io.BytesIO(export(admin_client, Event, "xlsx"))).active.values)
+    preview = upload(admin_client, Event, xlsx(rows), name="events.xlsx", fmt="xlsx")
+    assert (preview.context["preview"].unchanged, preview.context["preview"].changed) == (1, 0)

@@ -63,6 +63,7 @@ class Import:
             pending.extend(pending_batch)
         self.checks.check_unique(pending, columns, self.key_columns)
         self.checks.check_self_references(pending, seen_keys)
+        self.checks.check_cycles(pending, columns)
         if self.dry_run and not resource._meta.skip_diff:
             self.lookups.fetch_replaced_keys(pending, columns)
 

@@ -186,3 +186,44 @@ class RowChecks:
                         _("No %(model)s has the slug “%(value)s”, in the database or in this file.")
                         % {"model": self.model._meta.verbose_name, "value": value}
                     )
+
+    def check_cycles(self, pending, columns):
+        """A record may not name itself through a relation to its own type (an agreement superseding
+        itself), nor two or more name each other in a ring, in the file or with the database."""
+        for column in columns:
+            if column.related is not self.model or column.many:
+                continue
+            key = column.key
+            by_pk = {pk: value for value, pk in self.lookups.keys[self.model, key].items() if pk is not None}
+            # What the database says each record names, overridden by what this file says.
+            chain = dict(
+                self.model._default_manager.filter(**{f"{column.attribute}__isnull": False}).values_list(
+                    key, f"{column.attribute}__{key}"
+                )
+            )
+            rows = {}
+            for item in pending:
+                if item.key is None or column.name not in item.row:
+                    continue
+                target = item.self_refs.get(column.attribute)
+                if target is None:
+                    target = by_pk.get(getattr(item.instance, column.model_field.attname))
+                chain[item.key] = target
+                rows[item.key] = item
+            for start, item in rows.items():
+                seen = [start]
+                target = chain.get(start)
+                while target is not None and target not in seen:
+                    seen.append(target)
+                    target = chain.get(target)
+                if target is None:
+                    continue
+                if target == start and len(seen) == 1:
+                    message = _("A record cannot name itself here.")
+                elif target == start:
+                    message = _(
+                        "This makes a ring: %(ring)s. Each must name an earlier record, not one that names it."
+                    ) % {"ring": " → ".join([*seen, start])}
+                else:
+                    continue  # a ring further on, reported on the rows that make it
+                item.errors[column.name].append(message)

@@ -1,6 +1,7 @@
 """Reading a file's rows: each cell as the model field's value, checked as the field checks it."""
 
 import decimal
+import math
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from ..formats import unneutralise
 from .columns import SEPARATOR
 
 #: What reading a cell may raise: each is reported as the cell's error.
-CELL_ERRORS = (ValidationError, ValueError, TypeError, decimal.InvalidOperation)
+CELL_ERRORS = (ValidationError, ValueError, TypeError, OverflowError, decimal.InvalidOperation)
 
 
 class PendingRow:
@@ -72,6 +73,8 @@ def read_plain(column, value):
     """
     value = cell(value)
     field = column.model_field
+    if isinstance(value, float) and not math.isfinite(value):  # JSON's 1e400 is read as infinity
+        raise ValidationError(_("“%(value)s” is not a number that can be stored.") % {"value": value})
     if value is None:
         if not field.blank:
             raise ValidationError(_("This column cannot be empty."))
@@ -124,9 +127,17 @@ def changes(item, columns):
         return changed
     for column in columns:
         for name, value in values(column, item).items():
-            if value != item.original[name] or column.attribute in item.self_refs:
+            if not same(value, item.original[name]) or column.attribute in item.self_refs:
                 changed.add(name)
     return changed
+
+
+def same(new, old):
+    """Whether a cell's value is the stored one; text line ends aside (a workbook saves "\r\n" as
+    "\n", so a round trip through Excel would otherwise change every multi-line text)."""
+    if new.__class__ is str and old.__class__ is str:
+        return new == old or new.replace("\r\n", "\n") == old.replace("\r\n", "\n")
+    return new == old
 
 
 class RowReader:
