@@ -7,19 +7,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
-from .formats import FORMATS, FORMATS_BY_NAME, ImportFileError, ImportForm
 from .i18n import LANGUAGE_CODES, localized
-from .importing import kept as kept_files
-from .importing.preview import Preview
+from .import_admin import ImportExport
 from .models import (
     CITED_FIELDS,
     CONTENT_MODELS,
@@ -35,158 +29,9 @@ from .models import (
     Source,
     Track,
 )
-from .resources import resource_for
 
 # A web address typed without a scheme is taken as https (Django 6.0's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class ConfirmImportForm(forms.Form):
-    """The confirmation names only the kept file's random id: never a file name or a format."""
-
-    kept = forms.UUIDField(widget=forms.HiddenInput)
-
-
-class ImportExport(ImportExportMixin):
-    """Import and export on a changelist, through the model's resource (relations/resources.py).
-
-    An import is always previewed before it is confirmed. The uploaded file is kept server-side
-    (relations.importing.kept) for the user who uploaded it, so that the preview can be paged,
-    checked again after a fix elsewhere (a missing country added, a role granted) and confirmed
-    without choosing the file again; django-import-export's temporary storage, which the client
-    names by file name and format, is not used. Export follows the changelist's filters and search.
-    Import and export each need their own permission (see settings).
-    """
-
-    import_form_class = ImportForm
-    confirm_form_class = ConfirmImportForm
-    import_template_name = "admin/relations/import.html"
-    import_formats = FORMATS
-    export_formats = FORMATS
-
-    def get_resource_classes(self, request):
-        return [resource_for(self.model)]
-
-    def get_urls(self):
-        info = self.get_model_info()
-        preview = path(
-            "import/<uuid:kept_id>/",
-            self.admin_site.admin_view(self.import_preview),
-            name="{}_{}_import_preview".format(*info),
-        )
-        return [preview, *super().get_urls()]
-
-    def import_url(self):
-        return reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
-
-    def read_kept(self, kept):
-        """The kept file as a dataset (its format as it was chosen when it was uploaded)."""
-        return FORMATS_BY_NAME[kept.format]().create_dataset(bytes(kept.data))
-
-    def import_action(self, request, **kwargs):
-        """The import form; on a file, keep it and show its preview."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        form = self.create_import_form(request)
-        if request.method == "POST" and form.is_valid():
-            input_format = self.get_import_formats()[int(form.cleaned_data["format"])]
-            upload = form.cleaned_data["import_file"]
-            data = b"".join(upload.chunks())
-            try:
-                dataset = input_format().create_dataset(data)
-            except ImportFileError as error:
-                form.add_error("import_file", str(error))
-            else:
-                kept = kept_files.keep(request.user, self.model, input_format.__name__.lower(), upload.name, data)
-                return self.render_import(
-                    request, form=self.create_import_form_blank(request), kept=kept, dataset=dataset
-                )
-        return self.render_import(request, form=form)
-
-    def create_import_form_blank(self, request):
-        return self.get_import_form_class(request)(
-            self.get_import_formats(), self.get_import_resource_classes(request), initial={}
-        )
-
-    def import_preview(self, request, kept_id):
-        """The preview of a kept file again: another page of it, or checked again after a fix."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        kept = kept_files.find(request.user, self.model, kept_id)
-        if kept is None:
-            messages.error(request, self.gone_message())
-            return HttpResponseRedirect(self.import_url())
-        return self.render_import(request, form=self.create_import_form_blank(request), kept=kept)
-
-    @staticmethod
-    def gone_message():
-        return _(
-            "This preview is no longer available: it has expired, it was already imported, or it is not yours. "
-            "Nothing was imported; choose the file again."
-        )
-
-    def render_import(self, request, form, kept=None, dataset=None):
-        context = {**self.admin_site.each_context(request), **self.get_import_context_data()}
-        resource = resource_for(self.model)()
-        if kept is not None:
-            try:
-                dataset = dataset if dataset is not None else self.read_kept(kept)
-            except ImportFileError as error:
-                form.add_error("import_file", str(error))
-            else:
-                result = resource.import_data(
-                    dataset, dry_run=True, raise_errors=False, file_name=kept.file_name, user=request.user
-                )
-                preview = Preview(result, request.GET.get("page", 1), request.GET.get("errors", 1))
-                context.update(result=result, preview=preview, kept=kept)
-                if not preview.has_errors:
-                    context["confirm_form"] = ConfirmImportForm(initial={"kept": kept.pk})
-        context.update(
-            title=_("Import"),
-            form=form,
-            opts=self.model._meta,
-            media=self.media + form.media,
-            fields_list=[(resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])],
-            max_upload_size=settings.IMPORT_MAX_UPLOAD_SIZE,
-        )
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, [self.import_template_name], context)
-
-    def process_import(self, request, **kwargs):
-        """Import the kept file the confirmation names, if it is this user's, for these records, and
-        not expired; anything else the client posts is ignored."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        form = ConfirmImportForm(request.POST)
-        kept = kept_files.find(request.user, self.model, form.cleaned_data["kept"]) if form.is_valid() else None
-        if kept is None:
-            messages.error(request, self.gone_message())
-            return HttpResponseRedirect(self.import_url())
-        try:
-            dataset = self.read_kept(kept)
-        except ImportFileError as error:  # cannot happen for a file that was previewed; said, not a 500
-            messages.error(request, str(error))
-            return HttpResponseRedirect(self.import_url())
-        resource = resource_for(self.model)()
-        result = resource.import_data(
-            dataset,
-            dry_run=False,
-            raise_errors=False,
-            file_name=kept.file_name,
-            user=request.user,
-            retain_instance_in_row_result=True,
-        )
-        if result.has_errors() or result.has_validation_errors():
-            # The data changed between the preview and the confirmation and a row now fails: nothing
-            # was written. The file is still kept: its preview says why.
-            messages.error(
-                request, _("Nothing was imported: the file no longer passes the checks. The preview below says why.")
-            )
-            return HttpResponseRedirect(kept.get_absolute_url())
-        kept.delete()
-        return self.process_result(result, request)
 
 
 # ---------------------------------------------------------------------------------------------

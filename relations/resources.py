@@ -159,7 +159,13 @@ class RelationsResource(resources.ModelResource):
 
     def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
         store_instance = self._meta.store_instance or kwargs.get("retain_instance_in_row_result", False)
-        job = Import(self, dry_run=dry_run, user=kwargs.get("user"), store_instance=store_instance)
+        job = Import(
+            self,
+            dry_run=dry_run,
+            user=kwargs.get("user"),
+            store_instance=store_instance,
+            batch_file=kwargs.get("batch_file"),
+        )
         return job.run(dataset, raise_errors=raise_errors, collect_failed_rows=collect_failed_rows)
 
     def validate_instance_values(self, instance, errors):

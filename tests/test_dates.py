@@ -55,7 +55,9 @@ def test_year_ranges(start, end, expected):
     assert format_year_range(start, end) == expected
 
 
-@pytest.mark.parametrize("text", ["04/08/2016", "2016-02-30", "yesterday", "Augst 2014", "2016-13", "4 aoû 2016", "31 juin 2016"])
+@pytest.mark.parametrize(
+    "text", ["04/08/2016", "2016-02-30", "yesterday", "Augst 2014", "2016-13", "4 aoû 2016", "31 juin 2016"]
+)
 def test_ambiguous_or_impossible_dates_are_refused(text):
     with pytest.raises(ValidationError, match="is not a date"):
         parse_precise_date(text)

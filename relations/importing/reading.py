@@ -20,6 +20,7 @@ class PendingRow:
     """One row of a file on its way through the import."""
 
     __slots__ = (
+        "bookkeeping",
         "changed",
         "errors",
         "instance",
@@ -41,6 +42,7 @@ class PendingRow:
         self.m2m = {}
         self.self_refs = {}
         self.changed = set()
+        self.bookkeeping = {}  # fields the writer sets itself (updated_at), as they were
 
 
 def cell(value):
