@@ -4,6 +4,8 @@ exactly, or refuses, naming the records changed since, and changes nothing."""
 import hashlib
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from relations.models import Event, ImportBatch, Pillar
@@ -122,3 +124,28 @@ def test_an_importer_may_undo_drafts_but_not_what_the_public_sees(client, events
         "Only a publisher may undo an import that changed what the public sees."
     )
     assert Event.objects.get(slug="changed").title_en == "After"
+
+
+@pytest.mark.django_db
+def test_the_imports_list_and_page_open_with_bounded_queries(admin_client, events, django_assert_max_num_queries):
+    confirm(admin_client, Event, upload(admin_client, Event, the_file()))
+    changelist = reverse("admin:relations_importbatch_changelist")
+    with CaptureQueriesContext(connection) as one:
+        assert admin_client.get(changelist).status_code == 200
+    first = len(one.captured_queries)
+    assert first > 0
+    for _ in range(3):
+        confirm(admin_client, Event, upload(admin_client, Event, the_file().replace(b"After", b"Again")))
+    with django_assert_max_num_queries(first):
+        response = admin_client.get(changelist)
+    # Every confirmed import is recorded, one that changes nothing too.
+    assert [(b.added, b.changed, b.unchanged) for b in response.context["cl"].result_list] == [
+        (0, 0, 3),
+        (0, 0, 3),
+        (0, 1, 2),
+        (1, 1, 1),
+    ]
+    batch = ImportBatch.objects.first()
+    with django_assert_max_num_queries(30):
+        assert admin_client.get(batch.get_absolute_url()).status_code == 200
+    assert admin_client.get(reverse("admin:relations_importbatch_add")).status_code == 403
