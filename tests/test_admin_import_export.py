@@ -684,3 +684,18 @@ def test_an_exported_workbook_with_multiline_text_imports_back_unchanged(admin_c
     rows = list(openpyxl.load_workbook(io.BytesIO(export(admin_client, Event, "xlsx"))).active.values)
     preview = upload(admin_client, Event, xlsx(rows), name="events.xlsx", fmt="xlsx")
     assert (preview.context["preview"].unchanged, preview.context["preview"].changed) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_an_importer_reimports_a_public_records_citations_unchanged_but_may_not_change_them(client, reference_data):
+    from relations.models import Citation
+
+    EventFactory(slug="public", publication_status="published")
+    client.force_login(staff_with_roles("Importer", "Publisher"))
+    confirm(client, Citation, upload(client, Citation, b"source,event,locator,quote\r\nsaputra-2019,public,T,Q.\r\n"))
+    client.force_login(staff_with_roles("Importer"))
+    unchanged = upload(client, Citation, b"source,event,locator,quote\r\nsaputra-2019,public,T,Q.\r\n")
+    assert unchanged.context["preview"].unchanged == 1 and not unchanged.context["preview"].has_errors
+    changed = upload(client, Citation, b"source,event,locator,quote\r\nsaputra-2019,public,T,Other.\r\n")
+    assert [(e.row, e.column) for e in changed.context["preview"].errors] == [(2, "event")]
+    assert Citation.objects.get().quote == "Q."

@@ -91,11 +91,6 @@ class Import:
 
         existing = self.lookups.fetch_existing([item.key for item in batch if item.key is not None], self.key_columns)
         current_m2m = self.lookups.fetch_relations(columns, [instance.pk for instance in existing.values()])
-        for name in self.resource.record_fields:
-            # The record a part belongs to now: moving a citation off a public record changes it too.
-            attname = self.model._meta.get_field(name).attname
-            record_model = self.model._meta.get_field(name).related_model
-            self.lookups.fetch_public(record_model, {getattr(i, attname) for i in existing.values()} - {None})
         for item in batch:
             instance = existing.get(item.key)
             item.new = instance is None

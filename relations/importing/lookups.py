@@ -57,12 +57,6 @@ class Lookups:
                 for value in chunk:
                     cache[typed[value]] = found.get(value)
 
-    def fetch_public(self, model, pks):
-        """Which of these records of `model` the public sees, added to `public` (one query)."""
-        if pks:
-            rows = model._default_manager.filter(pk__in=pks, publication_status__in=workflow.PUBLIC_STATUSES)
-            self.public[model].update(rows.values_list("pk", flat=True))
-
     def fetch_existing(self, keys, key_columns):
         """The records the file names that exist: {key: instance}, one query per batch."""
         if not keys:
