@@ -8,18 +8,15 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
 from .drafts import EditorialViewsAdmin, RecordForm, WorkingCopyAdmin
-from .formats import FORMATS, ImportFileError, ImportForm
 from .i18n import LANGUAGE_CODES, localized
+from .import_admin import ImportExport as ImportExportViews
 from .models import (
     CITED_FIELDS,
     CONTENT_MODELS,
@@ -37,7 +34,6 @@ from .models import (
     Source,
     Track,
 )
-from .resources import resource_for
 
 # A web address typed without a scheme is taken as https (Django 6.0's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -60,39 +56,9 @@ class CheckedSelection:
         return super().response_action(request, queryset)
 
 
-class ImportExport(CheckedSelection, ImportExportMixin):
-    """Import and export on a changelist, through the model's resource (relations/resources.py).
-    Every registered model's admin has it, and so also checks an action's selection (CheckedSelection).
-
-    An import is always previewed before it is confirmed; export follows the changelist's
-    filters and search. Import and export each need their own permission (see settings).
-    """
-
-    import_form_class = ImportForm
-    import_formats = FORMATS
-    export_formats = FORMATS
-
-    def get_resource_classes(self, request):
-        return [resource_for(self.model)]
-
-    def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, ImportFileError):
-            form.add_error("import_file", str(e))
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
-
-    def process_result(self, result, request):
-        # The confirmed import runs the checks again; if the data changed in between and a row
-        # now fails, nothing was written, and the staff member is told instead of thanked.
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(
-                request,
-                _("Nothing was imported: the file no longer passes the checks. Import it again to see why."),
-            )
-            return HttpResponseRedirect(
-                reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
-            )
-        return super().process_result(result, request)
+class ImportExport(CheckedSelection, ImportExportViews):
+    """Import and export on a changelist (relations.import_admin). Every registered model's admin
+    has it, and so also checks an action's selection (CheckedSelection)."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -134,22 +134,42 @@ def format_year_range(start, end):
 # Reading the dates people type (imports)
 # ---------------------------------------------------------------------------------------------
 
+# Month names as a file in either language may give them: English (from the C locale) and French,
+# in full and abbreviated as the Office québécois de la langue française abbreviates them, with or
+# without accents (a spreadsheet saved without them).
+_FRENCH_MONTHS = (
+    ("janvier", "janv"),
+    ("février", "févr", "fevrier", "fevr"),
+    ("mars",),
+    ("avril", "avr"),
+    ("mai",),
+    ("juin",),
+    ("juillet", "juil"),
+    ("août", "aout"),
+    ("septembre", "sept"),
+    ("octobre", "oct"),
+    ("novembre", "nov"),
+    ("décembre", "déc", "decembre", "dec"),
+)
 _MONTHS = {
     name: number
     for number in range(1, 13)
     for name in (
         datetime.date(2000, number, 1).strftime("%B").lower(),
         datetime.date(2000, number, 1).strftime("%b").lower(),
+        *_FRENCH_MONTHS[number - 1],
     )
 }
+_WORD = r"([^\W\d_]+)"  # a month's name: letters, accented ones included
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[ T]00:00(?::00)?)?$")
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})$")
-_MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
-_MONTH_YEAR = re.compile(r"^([a-z]+)\.?[\s-]+(\d{4})$")
+_DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})(?:er)?\s+{_WORD}\.?,?\s+(\d{{4}})$")
+_MONTH_DAY_YEAR = re.compile(rf"^{_WORD}\.?\s+(\d{{1,2}}),?\s+(\d{{4}})$")
+_MONTH_YEAR = re.compile(rf"^{_WORD}\.?[\s-]+(\d{{4}})$")
 
 
 def parse_precise_date(value):
-    """(date, precision) from "1986", "2014-08", "2016-08-04" or a spreadsheet's re-typed form.
+    """(date, precision) from "1986", "2014-08", "2016-08-04" or a spreadsheet's re-typed form, in
+    English or French ("4 August 2016", "4 août 2016", "1er août 2016", "août 2014").
 
     Day-first and month-first numeric forms ("04/08/2016") are refused: they are ambiguous.
     """

@@ -20,6 +20,7 @@ import tablib
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from import_export.forms import ImportForm as BaseImportForm
@@ -105,6 +106,8 @@ class CSV(base_formats.CSV):
         except csv.Error as error:
             raise ImportFileError(_("This file cannot be read as CSV: %(error)s.") % {"error": error}) from None
         rows = [row for row in rows if any(cell.strip() for cell in row)]
+        if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
+            raise too_many_rows(len(rows) - 1)
         if not rows:
             raise ImportFileError(_("The file is empty."))
         headers = [cell.strip() for cell in rows[0]]
@@ -122,23 +125,71 @@ class CSV(base_formats.CSV):
         return "\ufeff" + neutralise_dataset(dataset).export("csv", **kwargs)
 
 
+def too_many_rows(count):
+    return ImportFileError(
+        _("This file has %(count)s rows; an import takes at most %(limit)s. Split it into smaller files.")
+        % {
+            "count": number_format(count, force_grouping=True),
+            "limit": number_format(settings.IMPORT_MAX_ROWS, force_grouping=True),
+        }
+    )
+
+
 class XLSX(base_formats.XLSX):
-    """The first sheet of an Excel workbook."""
+    """The first sheet of an Excel workbook.
+
+    Read with openpyxl in read-only mode, row by row: a sheet whose declared size (its dimension)
+    is over settings.IMPORT_MAX_ROWS is refused before a row is read, and one that declares none
+    or too few is refused as soon as a row over the limit is read. Blank rows are left out.
+    """
 
     def create_dataset(self, in_stream):
         if not in_stream:
             raise ImportFileError(_("The file is empty."))
         try:
-            dataset = super().create_dataset(in_stream)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            return self.read(in_stream)
+        except ImportFileError:
+            raise
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError, IndexError):
+            # SyntaxError: xml.etree's ParseError, for a workbook whose XML is damaged.
             raise ImportFileError(
-                _("This file is not an Excel workbook (.xlsx). Choose the format the file is saved in.")
+                _(
+                    "This file is not an Excel workbook (.xlsx), or it is damaged. "
+                    "Choose the format the file is saved in."
+                )
             ) from None
-        except StopIteration:
-            raise ImportFileError(_("The file is empty.")) from None
-        dataset.headers = [str(cell).strip() if cell is not None else "" for cell in dataset.headers]
-        if not any(dataset.headers):
+
+    @staticmethod
+    def read(in_stream):
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        sheet = book.active
+        limit = settings.IMPORT_MAX_ROWS
+        if sheet.max_row is not None and sheet.max_row - 1 > limit:  # the declared dimension, read first
+            raise ImportFileError(
+                _(
+                    "This workbook's sheet declares %(count)s rows (blank ones count too); an import takes at "
+                    "most %(limit)s. Delete the blank rows under the data, or split it into smaller files."
+                )
+                % {
+                    "count": number_format(sheet.max_row, force_grouping=True),
+                    "limit": number_format(limit, force_grouping=True),
+                }
+            )
+        rows = sheet.iter_rows(values_only=True)
+        headers = next(rows, None)
+        headers = [str(cell).strip() if cell is not None else "" for cell in headers or ()]
+        if not any(headers):
             raise ImportFileError(_("The file is empty."))
+        dataset = tablib.Dataset(headers=headers)
+        width = len(headers)
+        for number, row in enumerate(rows, 2):
+            if number - 1 > limit:
+                raise too_many_rows(number - 1)
+            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
+                continue
+            dataset.append((tuple(row) + (None,) * width)[:width])
         return dataset
 
     def export_data(self, dataset, **kwargs):
@@ -163,13 +214,26 @@ class JSON(base_formats.JSON):
                 _("This file is not valid JSON: %(error)s (line %(line)d, column %(column)d).")
                 % {"error": error.msg, "line": error.lineno, "column": error.colno}
             ) from None
+        except RecursionError:
+            raise ImportFileError(_("This file is not a table of records: its JSON is nested too deeply.")) from None
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise ImportFileError(_("The JSON file must be an array of objects, one per record."))
         if not data:
             raise ImportFileError(_("The file is empty."))
+        if len(data) > settings.IMPORT_MAX_ROWS:
+            raise too_many_rows(len(data))
         headers = list(dict.fromkeys(key for item in data for key in item))
         dataset = tablib.Dataset(headers=headers)
-        for item in data:
+        for number, item in enumerate(data, 2):
+            for column, value in item.items():
+                if isinstance(value, dict | list):
+                    raise ImportFileError(
+                        _(
+                            "Row %(row)d (record %(record)d of the file), column “%(column)s”: a cell holds text, a "
+                            "number, true, false or null, not a list or an object."
+                        )
+                        % {"row": number, "record": number - 1, "column": column}
+                    )
             dataset.append([item.get(header, "") for header in headers])
         return dataset
 
@@ -193,9 +257,19 @@ class ImportForm(BaseImportForm):
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > settings.IMPORT_MAX_UPLOAD_SIZE:
+        limit = settings.IMPORT_MAX_UPLOAD_SIZE
+        if upload.size > limit:
+            # In bytes too: 10.5 million bytes and the 10 MB limit both round to "10.0 MB".
             raise forms.ValidationError(
-                _("This file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_SIZE)}
+                _(
+                    "This file is %(size)s (%(bytes)s bytes); the limit is %(limit)s (%(limit_bytes)s bytes). "
+                    "Split it into smaller files."
+                )
+                % {
+                    "size": filesizeformat(upload.size),
+                    "bytes": number_format(upload.size, force_grouping=True),
+                    "limit": filesizeformat(limit),
+                    "limit_bytes": number_format(limit, force_grouping=True),
+                }
             )
         return upload

@@ -6,6 +6,7 @@ the record itself. Every content record cites its sources through Citation.
 """
 
 import re
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -1526,3 +1527,102 @@ class EditorialNote(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.comment}" if self.comment else self.get_action_display()
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports: the file kept between the preview and the confirmation, and what a confirmed import did
+# ---------------------------------------------------------------------------------------------
+
+
+class KeptImportFile(models.Model):
+    """An uploaded file kept, server-side, from its preview to its confirmation.
+
+    The confirmation names it only by this random id, and it is found only for the user who
+    uploaded it, for the model it was uploaded to, and until it expires (settings.IMPORT_PREVIEW_HOURS):
+    the client never names a file or a format. Deleted once used; expired ones are deleted at each
+    new import and by `manage.py clearimports`.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
+    model = models.CharField(_("model"), max_length=100, help_text=_("The records it imports: “relations.event”."))
+    format = models.CharField(_("format"), max_length=10)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    data = models.BinaryField(_("data"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["-created_at"]
+        verbose_name = _("kept import file")
+        verbose_name_plural = _("kept import files")
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        app_label, model_name = self.model.split(".")
+        return reverse(f"admin:{app_label}_{model_name}_import_preview", args=[self.pk])
+
+
+class ImportBatch(models.Model):
+    """A confirmed import: who, when, which file, what it added and changed (ImportedRow), and
+    whether it was undone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    model = models.CharField(_("model"), max_length=100)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    added = models.PositiveIntegerField(_("added"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("undone by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ("view",)
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("admin:relations_importbatch_change", args=[self.pk])
+
+    @property
+    def records_model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model)
+
+
+class ImportedRow(models.Model):
+    """One record an import added or changed, with its values before (to undo) and after (to tell
+    whether someone changed it since)."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("added")
+        CHANGED = "changed", _("changed")
+
+    batch = models.ForeignKey(ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="rows")
+    object_id = models.BigIntegerField(_("record id"))
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["batch", "pk"]
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+
+    def __str__(self):
+        return f"{self.batch_id}: {self.action} {self.object_id}"

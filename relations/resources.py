@@ -103,6 +103,9 @@ class RelationsResource(resources.ModelResource):
     #: Foreign keys to the content record a row is part of (a citation's, a head of mission's):
     #: changing the part changes what that record shows, so its publish permission applies.
     record_fields = ()
+    #: Reference data (countries, organisations, tracks, pillars, sources): every public page shows
+    #: it, so only a publisher may import a row that adds or changes it (workflow.may_change_reference).
+    reference_data = False
 
     class Meta:
         import_id_fields = ("slug",)
@@ -172,7 +175,13 @@ class RelationsResource(resources.ModelResource):
 
     def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
         store_instance = self._meta.store_instance or kwargs.get("retain_instance_in_row_result", False)
-        job = Import(self, dry_run=dry_run, user=kwargs.get("user"), store_instance=store_instance)
+        job = Import(
+            self,
+            dry_run=dry_run,
+            user=kwargs.get("user"),
+            store_instance=store_instance,
+            batch_file=kwargs.get("batch_file"),
+        )
         return job.run(dataset, raise_errors=raise_errors, collect_failed_rows=collect_failed_rows)
 
     def validate_instance_values(self, instance, errors):
@@ -186,6 +195,8 @@ class RelationsResource(resources.ModelResource):
 
 
 class CountryResource(RelationsResource):
+    reference_data = True
+
     class Meta(RelationsResource.Meta):
         model = Country
         fields = ("code", *in_both_languages("name"), "asean_member_since", "wikidata_id")
@@ -193,6 +204,8 @@ class CountryResource(RelationsResource):
 
 
 class OrganisationResource(RelationsResource):
+    reference_data = True
+
     country = natural_key("country", Country, "code")
 
     class Meta(RelationsResource.Meta):
@@ -209,6 +222,8 @@ class OrganisationResource(RelationsResource):
 
 
 class TrackResource(RelationsResource):
+    reference_data = True
+
     class Meta(RelationsResource.Meta):
         model = Track
         fields = ("number", *in_both_languages("name", "description"))
@@ -216,12 +231,16 @@ class TrackResource(RelationsResource):
 
 
 class PillarResource(RelationsResource):
+    reference_data = True
+
     class Meta(RelationsResource.Meta):
         model = Pillar
         fields = ("slug", *in_both_languages("name", "description"))
 
 
 class SourceResource(RelationsResource):
+    reference_data = True
+
     class Meta(RelationsResource.Meta):
         model = Source
         fields = (

@@ -227,6 +227,13 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # The largest file the admin accepts for import (stated in the import form).
 IMPORT_MAX_UPLOAD_SIZE = int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_SIZE", 10 * 1024 * 1024))
+# The most rows one import takes (10 MB of CSV holds about 190,000): a workbook declaring more is
+# refused before it is read.
+IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", 200_000))
+# How long an uploaded file is kept for its preview to be confirmed (relations.models.KeptImportFile).
+IMPORT_PREVIEW_HOURS = 24
+# Rows of a preview shown on one page (changes and errors alike).
+IMPORT_PREVIEW_PAGE_SIZE = 100
 
 # ---------------------------------------------------------------------------------------------
 # Security. See docs/security.md for what each setting defends against and its limits.

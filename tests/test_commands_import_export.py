@@ -57,3 +57,19 @@ def test_a_file_not_named_after_its_records_needs_model(tmp_path):
     (tmp_path / "data.csv").write_text("slug\n")
     with pytest.raises(CommandError, match="use --model"):
         call_command("importrecords", str(tmp_path / "data.csv"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("events.xlsx", b"PK\x03\x04 not really a workbook", "not an Excel workbook (.xlsx), or it is damaged"),
+        ("events.json", b"[" * 100_000, "its JSON is nested too deeply"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_a_message_not_a_traceback(tmp_path, reference_data, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as error:
+        call_command("importrecords", str(path), stdout=io.StringIO())
+    assert message in str(error.value) and str(error.value).startswith(str(path))

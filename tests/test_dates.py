@@ -19,6 +19,13 @@ from relations.dates import format_year_range, iso_date, parse_precise_date
         ("2016-08-04", (datetime.date(2016, 8, 4), "day")),
         ("August 4, 2016", (datetime.date(2016, 8, 4), "day")),
         (datetime.datetime(2016, 8, 4), (datetime.date(2016, 8, 4), "day")),
+        ("4 août 2016", (datetime.date(2016, 8, 4), "day")),
+        ("1er août 2016", (datetime.date(2016, 8, 1), "day")),
+        ("août 2014", (datetime.date(2014, 8, 1), "month")),
+        ("Août 2014", (datetime.date(2014, 8, 1), "month")),
+        ("4 aout 2016", (datetime.date(2016, 8, 4), "day")),
+        ("déc. 2020", (datetime.date(2020, 12, 1), "month")),
+        ("15 février 2019", (datetime.date(2019, 2, 15), "day")),
     ],
 )
 def test_dates_are_read_with_their_precision(text, expected):
@@ -48,7 +55,9 @@ def test_year_ranges(start, end, expected):
     assert format_year_range(start, end) == expected
 
 
-@pytest.mark.parametrize("text", ["04/08/2016", "2016-02-30", "yesterday", "Augst 2014", "2016-13"])
+@pytest.mark.parametrize(
+    "text", ["04/08/2016", "2016-02-30", "yesterday", "Augst 2014", "2016-13", "4 aoû 2016", "31 juin 2016"]
+)
 def test_ambiguous_or_impossible_dates_are_refused(text):
     with pytest.raises(ValidationError, match="is not a date"):
         parse_precise_date(text)

@@ -17,10 +17,11 @@ from import_export import exceptions
 
 from .. import cache
 from ..formats import ImportFileError
+from . import batches
 from .checks import RowChecks, file_errors
 from .columns import batched
 from .lookups import Lookups
-from .reading import PendingRow, RowReader, snapshot
+from .reading import PendingRow, RowReader, changes, snapshot
 from .results import RowResults
 from .writer import Writer
 
@@ -28,10 +29,12 @@ from .writer import Writer
 class Import:
     """One import of a dataset through a resource (relations.resources.RelationsResource)."""
 
-    def __init__(self, resource, *, dry_run, user=None, store_instance=False):
+    def __init__(self, resource, *, dry_run, user=None, store_instance=False, batch_file=None):
         self.resource = resource
         self.model = resource._meta.model
         self.dry_run = dry_run
+        # (file name, SHA-256) of a confirmed import to record as an ImportBatch (relations.importing.batches)
+        self.batch_file = batch_file
         self.batch_size = resource._meta.batch_size
         self.key_columns = resource.key_columns()
         self.lookups = Lookups(self.model, self.batch_size)
@@ -63,6 +66,7 @@ class Import:
             pending.extend(pending_batch)
         self.checks.check_unique(pending, columns, self.key_columns)
         self.checks.check_self_references(pending, seen_keys)
+        self.checks.check_cycles(pending, columns)
         if self.dry_run and not resource._meta.skip_diff:
             self.lookups.fetch_replaced_keys(pending, columns)
 
@@ -92,8 +96,11 @@ class Import:
             item.new = instance is None
             item.instance = self.model() if item.new else instance
             item.original = {} if item.new else snapshot(item.instance, columns, current_m2m)
+            if self.batch_file is not None and not item.new and hasattr(instance, "updated_at"):
+                item.bookkeeping["updated_at"] = instance.updated_at
             item.status = getattr(instance, "publication_status", None)
             self.reader.read_row(item, columns)
+            item.changed = changes(item, columns)
             self.checks.validate(item)
 
     def write(self, result, pending, columns, raise_errors):
@@ -102,6 +109,8 @@ class Import:
         try:
             with transaction.atomic(using=self.resource.get_db_connection_name()):
                 self.writer.write(pending, columns)
+                if self.batch_file is not None:
+                    result.batch = batches.record(self.model, self.writer.user, *self.batch_file, pending, columns)
                 cache.bump()
         except DatabaseError as error:
             # The checks should have caught everything the database refuses; if they did not,

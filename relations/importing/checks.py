@@ -65,6 +65,7 @@ class RowChecks:
         self.lookups = lookups
         self.column_names = {column.attribute: column.name for column in resource.columns()}
         self.has_workflow = workflow.has_workflow(self.model)
+        self.is_reference = resource.reference_data
 
     def check_key(self, item, key_columns, seen_keys):
         """Each record appears once in a file."""
@@ -100,9 +101,13 @@ class RowChecks:
             item.errors[by_attribute.get(name, name)].extend(str(message) for message in messages)
 
     def check_workflow(self, item, errors):
-        """What the public sees changes only with a publisher, and a status only along a step."""
+        """Judged on what the row changes: a row that changes nothing is skipped for anyone; what
+        the public sees (a public record, what a public record shows, reference data) changes
+        only with a publisher; a status changes only along a step."""
+        if not item.new and not item.changed:
+            return
         instance = item.instance
-        for name in self.resource.record_fields:
+        for name in self.resource.record_fields:  # part of the part's natural key: it never moves
             record_model = self.model._meta.get_field(name).related_model
             if getattr(instance, f"{name}_id") in self.lookups.public[record_model] and not workflow.may_publish(
                 self.user, record_model
@@ -110,10 +115,31 @@ class RowChecks:
                 errors.setdefault(name, []).append(
                     _("Only a publisher may change what a published or archived record shows.")
                 )
+        if self.is_reference and not workflow.may_change_reference(self.user):
+            errors.setdefault(self.resource.key_columns()[0].attribute, []).append(
+                _(
+                    "Only a publisher may add or change %(model)s: every public page shows them. "
+                    "Leave this row as it was exported, or ask a publisher to import it."
+                )
+                % {"model": self.model._meta.verbose_name_plural}
+            )
         if not self.has_workflow:
             return
         before, after = item.status, instance.publication_status
-        if not workflow.may_change(self.user, self.model, before, after):
+        if before is not None and workflow.is_public(before) and not workflow.may_publish(self.user, self.model):
+            errors.setdefault("publication_status", []).append(
+                _(
+                    "This record is %(status)s: only a publisher may change what the public sees. "
+                    "This row changes %(fields)s; leave it as it was exported, or ask a publisher to import it."
+                )
+                % {
+                    "status": workflow.PublicationStatus(before).label.lower(),
+                    "fields": ", ".join(
+                        sorted({self.column_names[name] for name in item.changed if name in self.column_names})
+                    ),
+                }
+            )
+        elif not workflow.may_change(self.user, self.model, before, after):
             errors.setdefault("publication_status", []).append(
                 _(
                     "Only a publisher may publish or archive a record, or change a published one; "
@@ -163,3 +189,44 @@ class RowChecks:
                         _("No %(model)s has the slug “%(value)s”, in the database or in this file.")
                         % {"model": self.model._meta.verbose_name, "value": value}
                     )
+
+    def check_cycles(self, pending, columns):
+        """A record may not name itself through a relation to its own type (an agreement superseding
+        itself), nor two or more name each other in a ring, in the file or with the database."""
+        for column in columns:
+            if column.related is not self.model or column.many:
+                continue
+            key = column.key
+            by_pk = {pk: value for value, pk in self.lookups.keys[self.model, key].items() if pk is not None}
+            # What the database says each record names, overridden by what this file says.
+            chain = dict(
+                self.model._default_manager.filter(**{f"{column.attribute}__isnull": False}).values_list(
+                    key, f"{column.attribute}__{key}"
+                )
+            )
+            rows = {}
+            for item in pending:
+                if item.key is None or column.name not in item.row:
+                    continue
+                target = item.self_refs.get(column.attribute)
+                if target is None:
+                    target = by_pk.get(getattr(item.instance, column.model_field.attname))
+                chain[item.key] = target
+                rows[item.key] = item
+            for start, item in rows.items():
+                seen = [start]
+                target = chain.get(start)
+                while target is not None and target not in seen:
+                    seen.append(target)
+                    target = chain.get(target)
+                if target is None:
+                    continue
+                if target == start and len(seen) == 1:
+                    message = _("A record cannot name itself here.")
+                elif target == start:
+                    message = _(
+                        "This makes a ring: %(ring)s. Each must name an earlier record, not one that names it."
+                    ) % {"ring": " → ".join([*seen, start])}
+                else:
+                    continue  # a ring further on, reported on the rows that make it
+                item.errors[column.name].append(message)

@@ -1,6 +1,7 @@
 """Reading a file's rows: each cell as the model field's value, checked as the field checks it."""
 
 import decimal
+import math
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -13,13 +14,14 @@ from ..text import plain_text
 from .columns import SEPARATOR
 
 #: What reading a cell may raise: each is reported as the cell's error.
-CELL_ERRORS = (ValidationError, ValueError, TypeError, decimal.InvalidOperation)
+CELL_ERRORS = (ValidationError, ValueError, TypeError, OverflowError, decimal.InvalidOperation)
 
 
 class PendingRow:
     """One row of a file on its way through the import."""
 
     __slots__ = (
+        "bookkeeping",
         "changed",
         "errors",
         "instance",
@@ -41,6 +43,7 @@ class PendingRow:
         self.m2m = {}
         self.self_refs = {}
         self.changed = set()
+        self.bookkeeping = {}  # fields the writer sets itself (updated_at), as they were
 
 
 def cell(value):
@@ -73,6 +76,8 @@ def read_plain(column, value):
     """
     value = cell(value)
     field = column.model_field
+    if isinstance(value, float) and not math.isfinite(value):  # JSON's 1e400 is read as infinity
+        raise ValidationError(_("“%(value)s” is not a number that can be stored.") % {"value": value})
     if value is None:
         if not field.blank:
             raise ValidationError(_("This column cannot be empty."))
@@ -121,6 +126,26 @@ def values(column, item):
     return found
 
 
+def changes(item, columns):
+    """The fields a row of an existing record changes (what its permissions are judged on)."""
+    changed = set()
+    if item.new:
+        return changed
+    for column in columns:
+        for name, value in values(column, item).items():
+            if not same(value, item.original[name]) or column.attribute in item.self_refs:
+                changed.add(name)
+    return changed
+
+
+def same(new, old):
+    """Whether a cell's value is the stored one; text line ends aside (a workbook saves "\r\n" as
+    "\n", so a round trip through Excel would otherwise change every multi-line text)."""
+    if new.__class__ is str and old.__class__ is str:
+        return new == old or new.replace("\r\n", "\n") == old.replace("\r\n", "\n")
+    return new == old
+
+
 class RowReader:
     """Sets a row's cells on its instance, relations by the natural keys `lookups` fetched."""
 
@@ -161,6 +186,8 @@ class RowReader:
                     self.read_date(item, column, raw, precisions)
                 elif column.related:
                     self.read_related(item, column, raw)
+                elif item.new and cell(raw) is None and column.model_field.has_default():
+                    pass  # a new record's empty cell keeps the field's default (a draft's status)
                 else:
                     setattr(item.instance, column.attribute, read_plain(column, raw))
             except CELL_ERRORS as error:

@@ -1,14 +1,12 @@
 """Each row's outcome in django-import-export's own `Result`: new, updated, skipped or invalid, and
 the preview's diff, so that the admin's preview and confirmation work unchanged."""
 
-import html
-
 from django.core.exceptions import ValidationError
 from import_export.results import RowResult
 
 from ..dates import iso_date
 from .columns import SEPARATOR
-from .reading import values
+from .reading import cell
 
 
 class RowResults:
@@ -18,24 +16,20 @@ class RowResults:
         self.dry_run = dry_run
         self.store_instance = store_instance
         self.skip_diff = resource._meta.skip_diff
+        self.key_columns = resource.key_columns()
         self.report_skipped = resource._meta.report_skipped
 
     def add(self, result, item, collect_failed_rows):
         """Record the row's outcome in `result`; for a row that is not new, what it changes."""
         row_result = item.row_result = self.resource.get_row_result_class()()
+        row_result.number = item.number  # as the spreadsheet numbers it, for the preview
+        row_result.key = ", ".join(str(cell(item.row.get(column.name)) or "") for column in self.key_columns)
         if item.errors:
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
             row_result.validation_error = ValidationError(dict(item.errors))
             result.append_invalid_row(item.number, item.row, row_result.validation_error)
             if collect_failed_rows:
                 result.append_failed_row(item.row, row_result.validation_error)
-        elif not item.new:
-            for column in self.resource.columns():
-                if column.name not in item.row:
-                    continue
-                for name, value in values(column, item).items():
-                    if value != item.original[name] or column.attribute in item.self_refs:
-                        item.changed.add(name)
         if not item.errors:
             if item.new:
                 row_result.import_type = RowResult.IMPORT_TYPE_NEW
@@ -54,16 +48,21 @@ class RowResults:
             result.append_row_result(row_result)
 
     def row_diff(self, item):
-        """The row as the preview shows it: each cell, with what it replaces where it changes."""
+        """What the preview shows of a row: [(column, old, new)] for each cell a row changes, or
+        [(column, None, new)] for each filled cell of a new row. Plain text: the template escapes it,
+        once."""
         cells = []
         by_name = {column.name: column for column in self.resource.columns()}
         for column in (by_name[name] for name in self.resource.get_diff_headers()):
-            new = item.row.get(column.name)
+            if column.name not in item.row:
+                continue
+            new = cell(item.row.get(column.name))
             new = "" if new is None else str(new)
-            if not item.new and column.attribute in item.changed:
-                cells.append(f"<del>{html.escape(self.describe(column, item))}</del> <ins>{html.escape(new)}</ins>")
-            else:
-                cells.append(html.escape(new))
+            if item.new:
+                if new:
+                    cells.append((column.name, None, new))
+            elif column.attribute in item.changed:
+                cells.append((column.name, self.describe(column, item), new))
         return cells
 
     def describe(self, column, item):
