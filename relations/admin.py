@@ -24,6 +24,7 @@ from .models import (
     AssistanceProgram,
     Citation,
     Country,
+    Era,
     Event,
     HeadOfMission,
     Mission,
@@ -131,6 +132,23 @@ class PillarAdmin(ImportExport, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Era)
+class EraAdmin(admin.ModelAdmin):
+    """The periods the timeline draws behind the records (relations.models.Era)."""
+
+    fields = [
+        ("name_en", "name_fr"),
+        "slug",
+        ("start_year", "end_year"),
+        ("description_en", "description_fr"),
+        ("event", "agreement"),
+    ]
+    list_display = ["name", "start_year", "end_year"]
+    search_fields = ["name_en", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["event", "agreement"]
 
 
 @admin.register(Source)

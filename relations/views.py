@@ -39,6 +39,7 @@ from .selectors import (
     with_related,
 )
 from .structured_data import json_ld, structured_data
+from .visuals import countries_with_counts, drawn_timeline, member_map, program_figures, records_per_decade, undated_records
 
 FIRST_YEAR = 1977  # Canada became a dialogue partner of ASEAN.
 
@@ -65,15 +66,16 @@ def home(request):
         name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
         sections.append({"name": name, "count": count, "url": list_url(model)})
     latest_events = Event.objects.listed().select_related("country")[:5]
-    countries = Country.objects.order_by("asean_member_since", localized("name"))
+    countries = countries_with_counts()
     return render(
         request,
         "relations/home.html",
         {
             "sections": sections,
             "latest_events": latest_events,
-            "countries": countries,
+            "map": member_map(countries),
             "decades": decades(decade_counts),
+            "feed_url": reverse("relations:feed"),
         },
     )
 
@@ -305,15 +307,37 @@ def timeline(request):
 
 
 def country_list(request):
-    countries = Country.objects.order_by(localized("name"))
+    """The countries in the alphabetical order of the page's language, the member states on a map
+    and in a table of how many records of each type name them (two queries)."""
+    countries = countries_with_counts()
     return render(
         request,
         "relations/country_list.html",
         {
             "members": [country for country in countries if country.is_asean_member],
             "others": [country for country in countries if not country.is_asean_member],
+            "map": member_map(countries),
         },
     )
+
+
+def open_data(request):
+    """Everything the record offers to reuse: the API, the feeds, the calendar, the downloads, the
+    sitemap and the licence. No query."""
+    types = [
+        {
+            "name": model._meta.verbose_name_plural,
+            "list_url": list_url(model),
+            "feed_url": reverse(f"relations:{model._meta.model_name}-feed"),
+            "downloads": [
+                (label, reverse(f"relations:{model._meta.model_name}-download", args=[fmt]))
+                for fmt, label in DOWNLOAD_LABELS
+            ],
+            "calendar_url": reverse(f"relations:{model._meta.model_name}-calendar") if model.has_calendar else None,
+        }
+        for model in CONTENT_MODELS
+    ]
+    return render(request, "relations/open_data.html", {"types": types, "feed_url": reverse("relations:feed")})
 
 
 @require_GET
