@@ -446,6 +446,8 @@ class Record(SlugKeyed):
     schema_type = "CreativeWork"
     #: Whether its list offers what it filtered as an iCalendar file too.
     has_calendar = False
+    #: Whether its list page charts what it filtered (relations.visuals.program_figures).
+    has_figures = False
 
     # Both languages may be empty in a draft; publishing needs the title and summary in both (clean).
     title_en, title_fr = translated(models.CharField, _("title"), max_length=300, blank=True)
@@ -875,6 +877,7 @@ class AssistanceProgram(Record):
         "pillar": ("pillars",),
     }
     schema_type = "MonetaryGrant"
+    has_figures = True
 
     class Sector(models.TextChoices):
         GOVERNANCE = "governance", _("Governance, human rights and the rule of law")

@@ -8,6 +8,7 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from .downloads import download_response
 from .filters import filterset_for
 from .i18n import localized
 from .ics import calendar_response
-from .models import CONTENT_MODELS, Country, Event, Pillar, Track
+from .models import CONTENT_MODELS, Agreement, Country, Event, Mission, Pillar, Track
 from .selectors import (
     counts_by_decade,
     filter_name,
@@ -39,7 +40,14 @@ from .selectors import (
     with_related,
 )
 from .structured_data import json_ld, structured_data
-from .visuals import countries_with_counts, drawn_timeline, member_map, program_figures, records_per_decade, undated_records
+from .visuals import (
+    countries_with_counts,
+    drawn_timeline,
+    member_map,
+    program_figures,
+    records_per_decade,
+    undated_records,
+)
 
 FIRST_YEAR = 1977  # Canada became a dialogue partner of ASEAN.
 
@@ -176,6 +184,8 @@ class RecordListView(FilterMixin, ListView):
         context["feed_url"] = reverse(f"relations:{self.model._meta.model_name}-feed")
         if self.model.has_calendar:
             context["calendar_url"] = reverse(f"relations:{self.model._meta.model_name}-calendar")
+        if self.model.has_figures:
+            context["figures"] = program_figures(self.object_list)
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         return context
@@ -266,6 +276,17 @@ class TimelineForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("year_from"), data.get("year_to")
+        if first is not None and last is not None and first > last:
+            self.add_error(
+                "year_to",
+                _("The last year (%(last)s) is before the first (%(first)s): swap them to see those years.")
+                % {"first": first, "last": last},
+            )
+        return data
+
 
 # Entries on a page of the timeline.
 TIMELINE_PAGE_SIZE = 100
@@ -303,7 +324,16 @@ def timeline(request):
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if has_next else None,
     }
-    return render(request, "relations/timeline.html", {"form": form, "groups": groups, "page": page})
+    undated_count, undated = undated_records(data) if number == 1 else (0, [])
+    context = {
+        "form": form,
+        "groups": groups,
+        "page": page,
+        "drawing": drawn_timeline(data) if form.is_valid() else None,
+        "undated_count": undated_count,
+        "undated": undated,
+    }
+    return render(request, "relations/timeline.html", context)
 
 
 def country_list(request):
@@ -446,3 +476,52 @@ class CountryDetailView(ReferenceDetailView):
 
     def get_trail(self):
         return [{"url": reverse("relations:country-list"), "label": _("Countries")}]
+
+    def get_context_data(self, **kwargs):
+        """Besides the records naming it: Canada's missions there with their heads, the country's
+        key dates in the relationship and a chart of its records per decade (a query a type, and
+        two for the missions)."""
+        context = super().get_context_data(**kwargs)
+        country = self.object
+        missions = list(
+            Mission.objects.listed()
+            .filter(Q(country=country) | Q(accredited_countries=country))
+            .distinct()
+            .prefetch_related("heads")
+            .order_by(localized("title"))
+        )
+        for mission in missions:
+            heads = list(mission.heads.all())
+            mission.current_heads = [head for head in heads if head.end_date is None] or heads[-1:]
+        context["missions"] = missions
+        context["decades_chart"] = records_per_decade(country)
+        context["key_dates"] = key_dates(country, missions)
+        return context
+
+
+def key_dates(country, missions):
+    """The country's milestones in the record: when it joined ASEAN, when Canada opened a mission
+    there, and its first dated event and agreements (two queries)."""
+    dates = []
+    if country.is_asean_member:
+        dates.append(
+            {"date": str(country.asean_member_since), "sort": (country.asean_member_since,), "text": _("Joined ASEAN")}
+        )
+    for mission in missions:
+        if mission.opened_on:
+            dates.append({"date": mission.date_display, "sort": (mission.opened_on.year,), "record": mission})
+    first_event = records_naming(Event, country).filter(start_date__isnull=False).order_by("start_date", "pk").first()
+    if first_event:
+        dates.append({"date": first_event.date_display, "sort": (first_event.start_date.year,), "record": first_event})
+    agreements = (
+        records_naming(Agreement, country)
+        .filter(adopted_on__isnull=False)
+        .order_by("adopted_on", "pk")[:KEY_AGREEMENTS]
+    )
+    for agreement in agreements:
+        dates.append({"date": agreement.date_display, "sort": (agreement.adopted_on.year,), "record": agreement})
+    return sorted(dates, key=lambda item: item["sort"])
+
+
+# How many of a country's agreements its key dates name (the first ones).
+KEY_AGREEMENTS = 5

@@ -19,6 +19,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum,
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from .amounts import format_amount
 from .i18n import localized
@@ -154,7 +155,7 @@ def program_figures(programs):
     by_sector = bars(programs, "sector")
     sector_labels = dict(AssistanceProgram.Sector.choices)
     for bar in by_sector:
-        bar["label"] = sector_labels.get(bar["key"], "") or "—"
+        bar["label"] = sector_labels.get(bar["key"]) or gettext("No sector given")
     for bar in by_year:
         bar["label"] = str(bar["key"])
     undated = sum(bar["count"] for bar in by_year if bar["key"] is None)
@@ -186,12 +187,22 @@ def bars(programs, field):
     )
     for program in largest:
         found[getattr(program, field)]["named"].append(program)
-    ordered = sorted(found.values(), key=lambda bar: (bar["key"] is None, bar["key"] or 0 if field == "start_year" else bar["key"] or ""))
+    ordered = sorted(found.values(), key=lambda bar: bar_order(field, bar["key"]))
     for bar in ordered:
-        bar["totals"] = [(currency, format_amount(total, currency)) for currency, total in sorted(bar["amounts"].items())]
+        bar["totals"] = [
+            (currency, format_amount(total, currency)) for currency, total in sorted(bar["amounts"].items())
+        ]
         bar["named"].sort(key=lambda program: (program.currency, -program.amount))
         bar["more"] = bar["count"] - len(bar["named"])
     return ordered
+
+
+def bar_order(field, key):
+    """Years in order, undated last; sectors in the order of their choices, none last."""
+    if field == "start_year":
+        return (key is None, key or 0)
+    values = AssistanceProgram.Sector.values
+    return (key not in values, values.index(key) if key in values else 0)
 
 
 # The charts' frame, in SVG units: the plot area and the room for labels around it.
@@ -260,7 +271,9 @@ def amount_chart(bars_, currency):
 
 
 def axis_values(top):
-    return [top * i / 4 if top % 4 else top * i // 4 for i in range(5)]
+    """Whole numbers from 0 to `top` (a count), at most five of them."""
+    step = max(1, math.ceil(top / 4))
+    return list(range(0, top + 1, step))
 
 
 def chart_frame():
@@ -319,7 +332,9 @@ def undated_records(data):
         total += count
         if count and len(found) < UNDATED_SHOWN:
             shown = records.only("slug", "title_en", "title_fr").order_by(localized("title"), "pk")
-            found += [{"record": record, "type": model._meta.verbose_name} for record in shown[: UNDATED_SHOWN - len(found)]]
+            found += [
+                {"record": record, "type": model._meta.verbose_name} for record in shown[: UNDATED_SHOWN - len(found)]
+            ]
     return total, found
 
 
@@ -345,7 +360,7 @@ def drawn_timeline(data):
     for i, model in enumerate(CONTENT_MODELS):
         if model not in counts:
             continue
-        top = 26 + len(lanes) * (lane + gap)
+        top = 28 + len(lanes) * (lane + gap)
         cells = []
         for year, n in sorted(counts[model].items()):
             if not first <= year <= last:
@@ -374,25 +389,31 @@ def drawn_timeline(data):
                 "total": sum(cell["count"] for cell in cells),
             }
         )
-    height = 26 + len(lanes) * (lane + gap) + 24
+    height = 28 + len(lanes) * (lane + gap) + 24
     eras = []
     for era in Era.objects.select_related("event", "agreement"):
         start, end = max(era.start_year, first), min(era.end_year or this_year, last)
         if start > end:
             continue
+        band = (end - start + 1) * slot
+        # As much of the name as fits the band (about 6.5 units a letter), on one of two rows.
+        fits = max(int(band / 6.5) - 1, 1)
+        name = era.name if len(era.name) <= fits else era.name[: max(fits - 1, 1)] + "…"
         eras.append(
             {
                 "era": era,
+                "label": name,
                 "x": round(left + (start - first) * slot, 1),
-                "width": round((end - start + 1) * slot, 1),
+                "width": round(band, 1),
                 "label_x": round(left + (start - first) * slot + 3, 1),
+                "label_y": 11 if len(eras) % 2 == 0 else 23,
                 "height": height - 24,
             }
         )
     ticks = [
         {"year": year, "x": round(left + (year - first + 0.5) * slot, 1)}
         for year in range(first, last + 1)
-        if year % 10 == 0 or year in (first, last) and years < 15
+        if year % 10 == 0 or (year in (first, last) and years < 15)
     ]
     table = [
         {"year": year, "counts": [counts.get(model, {}).get(year, 0) for model in CONTENT_MODELS]}
