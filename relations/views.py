@@ -41,12 +41,12 @@ from .selectors import (
 )
 from .structured_data import json_ld, structured_data
 from .visuals import (
+    count_by_decade,
     countries_with_counts,
+    decade_chart,
     drawn_timeline,
     member_map,
     program_figures,
-    records_per_decade,
-    undated_records,
 )
 
 FIRST_YEAR = 1977  # Canada became a dialogue partner of ASEAN.
@@ -324,14 +324,11 @@ def timeline(request):
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if has_next else None,
     }
-    undated_count, undated = undated_records(data) if number == 1 else (0, [])
     context = {
         "form": form,
         "groups": groups,
         "page": page,
         "drawing": drawn_timeline(data) if form.is_valid() else None,
-        "undated_count": undated_count,
-        "undated": undated,
     }
     return render(request, "relations/timeline.html", context)
 
@@ -447,7 +444,7 @@ class ReferenceDetailView(DetailView):
         groups = []
         for model in naming_models(self.model):
             records = records_naming(model, self.object)
-            count = records.count()
+            count = self.count(model, records)
             groups.append(
                 {
                     "name": model._meta.verbose_name_plural,
@@ -464,6 +461,10 @@ class ReferenceDetailView(DetailView):
     def get_trail(self):
         return []
 
+    def count(self, model, records):
+        """How many `records` (of `model`) name the object: one query."""
+        return records.count()
+
 
 class CountryDetailView(ReferenceDetailView):
     model = Country
@@ -477,10 +478,20 @@ class CountryDetailView(ReferenceDetailView):
     def get_trail(self):
         return [{"url": reverse("relations:country-list"), "label": _("Countries")}]
 
+    def count(self, model, records):
+        """How many records of a type name the country, and how many of them in each decade, for
+        the chart of its records per decade: one query a type, as the plain count is."""
+        total, per_decade = count_by_decade(model, records, self.decades)
+        for decade, n in per_decade.items():
+            self.decade_counts[decade] += n
+        return total
+
     def get_context_data(self, **kwargs):
         """Besides the records naming it: Canada's missions there with their heads, the country's
-        key dates in the relationship and a chart of its records per decade (a query a type, and
-        two for the missions)."""
+        key dates in the relationship and a chart of its records per decade (three queries more
+        than another reference page)."""
+        self.decades = decade_range(FIRST_YEAR // 10 * 10)
+        self.decade_counts = dict.fromkeys(self.decades, 0)
         context = super().get_context_data(**kwargs)
         country = self.object
         missions = list(
@@ -494,14 +505,14 @@ class CountryDetailView(ReferenceDetailView):
             heads = list(mission.heads.all())
             mission.current_heads = [head for head in heads if head.end_date is None] or heads[-1:]
         context["missions"] = missions
-        context["decades_chart"] = records_per_decade(country)
+        context["decades_chart"] = decade_chart(self.decade_counts)
         context["key_dates"] = key_dates(country, missions)
         return context
 
 
 def key_dates(country, missions):
     """The country's milestones in the record: when it joined ASEAN, when Canada opened a mission
-    there, and its first dated event and agreements (two queries)."""
+    there, and its first dated agreements (one query)."""
     dates = []
     if country.is_asean_member:
         dates.append(
@@ -510,9 +521,6 @@ def key_dates(country, missions):
     for mission in missions:
         if mission.opened_on:
             dates.append({"date": mission.date_display, "sort": (mission.opened_on.year,), "record": mission})
-    first_event = records_naming(Event, country).filter(start_date__isnull=False).order_by("start_date", "pk").first()
-    if first_event:
-        dates.append({"date": first_event.date_display, "sort": (first_event.start_date.year,), "record": first_event})
     agreements = (
         records_naming(Agreement, country)
         .filter(adopted_on__isnull=False)

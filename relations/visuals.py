@@ -11,7 +11,6 @@ import datetime
 import json
 import math
 import unicodedata
-from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from django.utils.translation import gettext
 from .amounts import format_amount
 from .i18n import localized
 from .models import CONTENT_MODELS, AssistanceProgram, Country, Era, Mission
-from .selectors import in_years, is_multi_valued, matching, timeline_rows
+from .selectors import in_years, is_multi_valued, timeline_entry, timeline_rows
 
 MAP_FILE = Path(__file__).resolve().parent / "data" / "asean-map.json"
 
@@ -141,18 +140,38 @@ def member_map(countries):
 
 # How many programs a bar's table cell and tooltip name, with their source's wording, before "and N more".
 NAMED_PER_BAR = 3
+# What a named program shows: its title, address and amounts (amount_display reads both).
+PROGRAM_FIGURE_FIELDS = (
+    *("slug", "title_en", "title_fr", "start_year", "sector"),
+    *("amount", "currency", "amount_as_stated", "other_amount", "other_currency"),
+)
 
 
 def program_figures(programs):
     """Charts of the listed `programs` (a list page's filtered queryset): programs per start year,
     and committed amounts per sector in each currency, never summed across currencies.
 
-    Four queries whatever the number of programs: two aggregates, and for each the few largest
-    programs of each bar with the source's wording of the figure.
+    Two queries whatever the number of programs: the counts and sums per start year, sector and
+    currency, and the few largest programs of each bar with the source's wording of the figure.
     """
     programs = programs.order_by()
-    by_year = bars(programs, "start_year")
-    by_sector = bars(programs, "sector")
+    rows = list(programs.values("start_year", "sector", "currency").annotate(n=Count("pk"), total=Sum("amount")))
+    ranked = (
+        programs.filter(amount__isnull=False)
+        .annotate(
+            **{
+                f"rank_{field}": Window(
+                    RowNumber(), partition_by=[F(field), F("currency")], order_by=[F("amount").desc(), "pk"]
+                )
+                for field in ("start_year", "sector")
+            }
+        )
+        .filter(Q(rank_start_year__lte=NAMED_PER_BAR) | Q(rank_sector__lte=NAMED_PER_BAR))
+        .only(*PROGRAM_FIGURE_FIELDS)
+    )
+    largest = list(ranked)
+    by_year = bars(rows, largest, "start_year")
+    by_sector = bars(rows, largest, "sector")
     sector_labels = dict(AssistanceProgram.Sector.choices)
     for bar in by_sector:
         bar["label"] = sector_labels.get(bar["key"]) or gettext("No sector given")
@@ -169,24 +188,18 @@ def program_figures(programs):
     }
 
 
-def bars(programs, field):
+def bars(rows, largest, field):
     """One bar a value of `field`: its programs' count, their amounts summed per currency, and the
     largest few programs with an amount (title, address, amount, the source's wording)."""
-    rows = programs.values(field, "currency").annotate(n=Count("pk"), total=Sum("amount"))
     found = {}
     for row in rows:
         bar = found.setdefault(row[field], {"key": row[field], "count": 0, "amounts": {}, "named": []})
         bar["count"] += row["n"]
         if row["currency"]:
-            bar["amounts"][row["currency"]] = row["total"]
-    largest = (
-        programs.filter(amount__isnull=False)
-        .annotate(rank=Window(RowNumber(), partition_by=[F(field), F("currency")], order_by=[F("amount").desc(), "pk"]))
-        .filter(rank__lte=NAMED_PER_BAR)
-        .only("slug", "title_en", "title_fr", "amount", "currency", "amount_as_stated", field)
-    )
+            bar["amounts"][row["currency"]] = bar["amounts"].get(row["currency"], 0) + row["total"]
     for program in largest:
-        found[getattr(program, field)]["named"].append(program)
+        if getattr(program, f"rank_{field}") <= NAMED_PER_BAR:
+            found[getattr(program, field)]["named"].append(program)
     ordered = sorted(found.values(), key=lambda bar: bar_order(field, bar["key"]))
     for bar in ordered:
         bar["totals"] = [
@@ -298,11 +311,11 @@ UNDATED_SHOWN = 50
 
 
 def timeline_density(data):
-    """How many records of each type the timeline's filters keep, per year: one query a type (a
-    GROUP BY on the year, so as many rows as years whatever the number of records)."""
+    """How many records of each type the timeline's filters keep, per year, and with no date (the
+    year None): one query a type, a GROUP BY on the year, so as many rows as years."""
     counts = {}
     for model in CONTENT_MODELS:
-        rows = timeline_rows(model, data)
+        rows = timeline_rows(model, data, dated=False)
         if rows is None:
             continue
         per_year = rows.values("t_year").annotate(n=Count("pk")).values_list("t_year", "n").order_by()
@@ -311,31 +324,17 @@ def timeline_density(data):
 
 
 def undated_records(data):
-    """The listed records the timeline's type, track and pillar filters keep but that have no date
-    in the sources: how many of each type, and the first UNDATED_SHOWN by title (two queries a type)."""
-    found = []
-    total = 0
-    for model in CONTENT_MODELS:
-        if model._meta.model_name not in set(data.get("type") or [m._meta.model_name for m in CONTENT_MODELS]):
-            continue
-        records = model.objects.listed().filter(**{f"{model.date_field}__isnull": True})
-        skip = False
-        for name in ("track", "pillar"):
-            if data.get(name):
-                if name not in model.reference_lookups:
-                    skip = True
-                    break
-                records = matching(records, model.reference_lookups[name], data[name])
-        if skip:
-            continue
-        count = records.count()
-        total += count
-        if count and len(found) < UNDATED_SHOWN:
-            shown = records.only("slug", "title_en", "title_fr").order_by(localized("title"), "pk")
-            found += [
-                {"record": record, "type": model._meta.verbose_name} for record in shown[: UNDATED_SHOWN - len(found)]
-            ]
-    return total, found
+    """The first UNDATED_SHOWN of the listed records the timeline's filters keep that have no date
+    in the sources, by title: one query for the four types."""
+    parts = [
+        rows.filter(t_year__isnull=True)
+        for model in CONTENT_MODELS
+        if (rows := timeline_rows(model, data, dated=False)) is not None
+    ]
+    if not parts:
+        return []
+    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return [timeline_entry(row) for row in combined.order_by("t_title", "t_type", "t_pk")[:UNDATED_SHOWN]]
 
 
 def drawn_timeline(data):
@@ -348,6 +347,7 @@ def drawn_timeline(data):
     if first > last:
         return None
     counts = timeline_density(data)
+    undated_count = sum(per_year.pop(None, 0) for per_year in counts.values())
     # Records before 1975 (none so far) still show: the axis starts at the earliest.
     earliest = min((year for per_year in counts.values() for year in per_year), default=first)
     if not data.get("year_from"):
@@ -436,6 +436,8 @@ def drawn_timeline(data):
         "table": table,
         "types": [model._meta.verbose_name_plural for model in CONTENT_MODELS if model in counts],
         "type_columns": [model in counts for model in CONTENT_MODELS],
+        "undated_count": undated_count,
+        "undated": undated_records(data) if undated_count else [],
     }
 
 
@@ -457,18 +459,19 @@ def year_url(data, year, model=None):
 # ---------------------------------------------------------------------------------------------
 
 
-def records_per_decade(country, first_decade=1970):
-    """How many listed records name `country` in each decade, per type: one query a type."""
-    this_decade = datetime.date.today().year // 10 * 10
-    decades = list(range(first_decade, this_decade + 10, 10))
-    counts = defaultdict(int)
-    for model in CONTENT_MODELS:
-        records = matching(model.objects.listed(), model.reference_lookups["country"], [country])
-        row = records.aggregate(
-            **{f"d{decade}": Count("pk", filter=in_years(model, decade, decade + 9)) for decade in decades}
-        )
-        for name, n in row.items():
-            counts[int(name[1:])] += n
+def count_by_decade(model, records, decades):
+    """How many `records` there are, and how many in each decade: one query."""
+    row = records.aggregate(
+        total=Count("pk"),
+        **{f"d{decade}": Count("pk", filter=in_years(model, decade, decade + 9)) for decade in decades},
+    )
+    total = row.pop("total")
+    return total, {int(name[1:]): n for name, n in row.items()}
+
+
+def decade_chart(counts):
+    """A small column chart of records per decade, from {decade: count}."""
+    decades = sorted(counts)
     highest = max(counts.values(), default=0) or 1
     width, height = 320, 120
     slot = width / len(decades)

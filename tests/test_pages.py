@@ -56,6 +56,8 @@ PAGES = [
     ("timeline", "group=year&track=1&pillar=economic&type=event&type=agreement", {}),
     ("country-list", "", {}),
     ("country-detail", "", {"code": "id"}),
+    ("assistanceprogram-list", "", {}),
+    ("open-data", "", {}),
     ("pillar-detail", "", {"slug": "economic"}),
     ("organisation-detail", "", {"slug": "asean-secretariat"}),
     ("track-detail", "", {"number": 1}),
