@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: reads the language from the URL and redirects "/".
     "django.middleware.locale.LocaleMiddleware",
+    # Remembers the language of the page read, for "/" next time (relations.i18n); outside the page
+    # cache below, so a cached page never carries it.
+    "relations.i18n.RememberLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Anonymous public pages from the cache (relations.cache): after the session, locale (the
     # language is part of the key) and common middleware, before everything that adds to a
@@ -161,6 +164,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # prefers. Interface text is translated in locale/fr; content has a column per language (models.py).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# The language of the last page read, for "/" (relations.i18n.RememberLanguageMiddleware): a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 
 from .amounts import format_amount
 from .i18n import localized
-from .models import CONTENT_MODELS, AssistanceProgram, Country, Era, Mission
+from .models import CONTENT_MODELS, AssistanceProgram, Country, Era, Mission, content_model
 from .selectors import in_years, is_multi_valued, timeline_entry, timeline_rows
 
 MAP_FILE = Path(__file__).resolve().parent / "data" / "asean-map.json"
@@ -312,14 +312,16 @@ UNDATED_SHOWN = 50
 
 def timeline_density(data):
     """How many records of each type the timeline's filters keep, per year, and with no date (the
-    year None): one query a type, a GROUP BY on the year, so as many rows as years."""
-    counts = {}
-    for model in CONTENT_MODELS:
-        rows = timeline_rows(model, data, dated=False)
-        if rows is None:
-            continue
-        per_year = rows.values("t_year").annotate(n=Count("pk")).values_list("t_year", "n").order_by()
-        counts[model] = dict(per_year)
+    year None): one query for the four types, each a GROUP BY on the year (so as many rows as
+    years and types, whatever the number of records)."""
+    parts = {model: rows for model in CONTENT_MODELS if (rows := timeline_rows(model, data, dated=False)) is not None}
+    counts = {model: {} for model in parts}
+    grouped = [rows.values("t_type", "t_year").annotate(n=Count("pk")).order_by() for rows in parts.values()]
+    if not grouped:
+        return counts
+    combined = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
+    for row in combined:
+        counts[content_model(row["t_type"])][row["t_year"]] = row["n"]
     return counts
 
 

@@ -151,3 +151,13 @@ class CitationFactory(Factory):
     source = factory.SubFactory(SourceFactory)
     locator = factory.Sequence(lambda n: f"Section {n}")
     quote = "A verbatim passage."
+
+
+class EraFactory(Factory):
+    class Meta:
+        model = models.Era
+
+    slug = factory.Sequence(lambda n: f"era-{n}")
+    name = factory.Sequence(lambda n: f"Era {n}")
+    start_year = 1982
+    end_year = 1997

@@ -14,6 +14,7 @@ from .factories import (
     AssistanceProgramFactory,
     CitationFactory,
     CountryFactory,
+    EraFactory,
     EventFactory,
     HeadOfMissionFactory,
     MissionFactory,
@@ -47,6 +48,7 @@ def make_rows(count):
         HeadOfMissionFactory(mission=mission)
         for record in (event, agreement, mission, program):
             CitationFactory(**{"event": None, record._meta.model_name: record})
+        EraFactory(event=event, agreement=agreement)
 
 
 def test_every_model_of_the_app_is_in_the_admin():
@@ -63,6 +65,7 @@ def test_every_model_of_the_app_is_in_the_admin():
         "mission",
         "headofmission",
         "assistanceprogram",
+        "era",
     }
 
 
