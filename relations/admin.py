@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,6 +34,11 @@ from .models import (
     Track,
 )
 from .resources import resource_for
+
+# The admin's page titles, translated in the site's catalogue, which Django reads before its own:
+# Django's French « Ajout de %s » reads « Ajout de événement » with a vowel (« Modification de »
+# likewise); ours is « Ajouter : événement », right whatever the noun.
+ADMIN_PAGE_TITLES = (gettext_noop("Add %s"), gettext_noop("Change %s"))
 
 # A web address typed without a scheme is taken as https (Django 6.0's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}

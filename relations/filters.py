@@ -69,7 +69,7 @@ class YearRangeCheck:
         first, last = data.get("year_from"), data.get("year_to")
         if first is not None and last is not None and first > last:
             self.add_error(
-                "year_to",
+                None,
                 _("The last year (%(last)s) is before the first (%(first)s): swap them to see those years.")
                 % {"first": int(first), "last": int(last)},
             )

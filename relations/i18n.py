@@ -33,9 +33,13 @@ def translated(field_class, verbose_name, **options):
     search triggers all see both without registration: see docs/architecture.md, "Why a column per
     language", for why this is preferred here to django-modeltranslation.
     """
-    return tuple(
+    fields = tuple(
         field_class(format_lazy("{} ({})", verbose_name, name), **options) for _code, name in settings.LANGUAGES
     )
+    for field in fields:
+        # What the text is called in any language (the admin's column heading for `title`).
+        field.translated_name = verbose_name
+    return fields
 
 
 class Translation:
@@ -46,7 +50,12 @@ class Translation:
     """
 
     def __set_name__(self, owner, name):
-        self.name = name
+        self.owner, self.name = owner, name
+
+    @property
+    def short_description(self):
+        """The admin's column heading for it: "title" in the page's language, not "TITLE"."""
+        return self.owner._meta.get_field(localized(self.name, LANGUAGE_CODES[0])).translated_name
 
     def __get__(self, instance, owner=None):
         if instance is None:

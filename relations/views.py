@@ -281,7 +281,7 @@ class TimelineForm(forms.Form):
         first, last = data.get("year_from"), data.get("year_to")
         if first is not None and last is not None and first > last:
             self.add_error(
-                "year_to",
+                None,
                 _("The last year (%(last)s) is before the first (%(first)s): swap them to see those years.")
                 % {"first": first, "last": last},
             )

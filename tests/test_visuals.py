@@ -337,3 +337,16 @@ def test_the_language_read_last_opens_at_the_root(client):
     assert client.get("/", headers={"accept-language": "en"})["Location"] == "/fr/"
     # Once kept, the cookie is not sent again with every page.
     assert "django_language" not in client.get("/fr/pays/").cookies
+
+
+@pytest.mark.django_db
+def test_the_french_admin_names_its_columns_and_pages_in_french(admin_client):
+    from django.contrib.admin.utils import label_for_field
+
+    from relations.models import Event, Mission
+
+    with override("fr"):
+        assert (label_for_field("title", Event), label_for_field("city", Mission)) == ("titre", "ville")
+        response = admin_client.get(reverse("admin:relations_event_add"), headers={"accept-language": "fr"})
+    assert "Ajouter\u00a0: événement" in response.content.decode()
+    assert "Ajout de événement" not in response.content.decode()
