@@ -14,7 +14,8 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Window
+from django.db import connection
+from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,7 +24,7 @@ from django.utils.translation import gettext
 from .amounts import format_amount
 from .i18n import localized
 from .models import CONTENT_MODELS, AssistanceProgram, Country, Era, Mission, content_model
-from .selectors import in_years, is_multi_valued, timeline_entry, timeline_rows
+from .selectors import in_years, timeline_entry, timeline_rows
 
 MAP_FILE = Path(__file__).resolve().parent / "data" / "asean-map.json"
 
@@ -37,36 +38,40 @@ def map_geometry():
     return json.loads(MAP_FILE.read_text(encoding="utf-8"))
 
 
-class CountOf(Subquery):
-    """How many rows a subquery returns, as a column of the outer query."""
+def counts_by_country(model):
+    """{country id: how many listed `model` records name it}, as the list page's country filter
+    selects them (a record naming a country twice, as its place and as a party, counts once).
 
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
-    output_field = IntegerField()
-
-
-def naming_condition(model, lookup):
-    """The condition that a `model` record names the outer query's country through `lookup`."""
-    if not is_multi_valued(model, lookup):
-        return Q(**{lookup: OuterRef("pk")})
-    field = model._meta.get_field(lookup)
-    links = field.remote_field.through._default_manager
-    linked = links.filter(**{field.m2m_reverse_field_name(): OuterRef(OuterRef("pk"))})
-    return Q(pk__in=linked.values(field.m2m_field_name()))
+    One query, a GROUP BY over the (country, record) pairs of each way the type names a country:
+    it reads each listed record's pairs once, where a count per country would read them per country.
+    """
+    pairs = [
+        model.objects.listed()
+        .filter(**{f"{lookup}__isnull": False})
+        .annotate(pair_country=F(lookup), pair_record=F("pk"))
+        .values_list("pair_country", "pair_record")
+        .order_by()
+        for lookup in model.reference_lookups["country"]
+    ]
+    if len(pairs) == 1:
+        grouped = pairs[0].values("pair_country").annotate(n=Count("pair_record")).values_list("pair_country", "n")
+        return dict(grouped)
+    # Django cannot group a UNION; the database can, around the SQL Django wrote for it.
+    sql, params = pairs[0].union(*pairs[1:]).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pair_country, COUNT(DISTINCT pair_record) FROM ({sql}) pairs GROUP BY pair_country", params
+        )
+        return dict(cursor.fetchall())
 
 
 def countries_with_counts():
-    """Every country with how many listed records of each type name it (`n_event`, …): one query,
-    a counting subquery per type, each served by the type's country index or link table."""
-    annotations = {}
-    for model in CONTENT_MODELS:
-        condition = Q()
-        for lookup in model.reference_lookups["country"]:
-            condition |= naming_condition(model, lookup)
-        named = model.objects.listed().filter(condition).order_by().values("pk")
-        annotations[f"n_{model._meta.model_name}"] = CountOf(named)
-    countries = list(Country.objects.annotate(**annotations))
+    """Every country with how many listed records of each type name it (`counts`, in the order of
+    CONTENT_MODELS, and `total`): a query a type and one for the countries."""
+    per_type = [counts_by_country(model) for model in CONTENT_MODELS]
+    countries = list(Country.objects.all())
     for country in countries:
-        country.counts = [getattr(country, f"n_{model._meta.model_name}") for model in CONTENT_MODELS]
+        country.counts = [counts.get(country.pk, 0) for counts in per_type]
         country.total = sum(country.counts)
     return sort_by_name(countries)
 
