@@ -350,3 +350,27 @@ def test_the_french_admin_names_its_columns_and_pages_in_french(admin_client):
         response = admin_client.get(reverse("admin:relations_event_add"), headers={"accept-language": "fr"})
     assert "Ajouter\u00a0: événement" in response.content.decode()
     assert "Ajout de événement" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_french_search_with_no_match_says_aucune(client):
+    with override("fr"):
+        html = client.get(reverse("relations:search"), {"q": "zzzzqqq"}).content.decode()
+    assert "Aucune fiche ne correspond." in html and "0 fiche correspond" not in html
+
+
+def test_french_puts_a_no_break_space_before_a_semicolon():
+    from pathlib import Path
+
+    catalogue = Path(__file__).resolve().parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    translations, current = [], None
+    for line in catalogue.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgstr"):
+            current = [line.split(" ", 1)[1]]
+            translations.append(current)
+        elif line.startswith('"') and current is not None:
+            current.append(line)
+        else:
+            current = None
+    texts = ["".join(part.strip('"') for part in parts) for parts in translations[1:]]  # [0]: the header
+    assert texts and not [text for text in texts if re.search(r"[^\u00a0]; ", text)]
