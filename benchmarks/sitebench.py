@@ -34,9 +34,10 @@ def fill(events):
             for field in links[0]:
                 m2m = model._meta.get_field(field)
                 through = m2m.remote_field.through
-                own, other = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+                # Not `target`: that is how many records the loop is making.
+                source, linked = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
                 through.objects.bulk_create(
-                    through(**{own: record.pk, other: reference.pk})
+                    through(**{source: record.pk, linked: reference.pk})
                     for record, record_links in zip(records, links, strict=True)
                     for reference in record_links[field]
                 )

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
@@ -26,6 +26,7 @@ from .models import (
     Claim,
     Country,
     Discrepancy,
+    Era,
     Event,
     HeadOfMission,
     Mission,
@@ -34,6 +35,11 @@ from .models import (
     Source,
     Track,
 )
+
+# The admin's page titles, translated in the site's catalogue, which Django reads before its own:
+# Django's French « Ajout de %s » reads « Ajout de événement » with a vowel (« Modification de »
+# likewise); ours is « Ajouter : événement », right whatever the noun.
+ADMIN_PAGE_TITLES = (gettext_noop("Add %s"), gettext_noop("Change %s"))
 
 # A web address typed without a scheme is taken as https (Django 6.0's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -136,6 +142,23 @@ class PillarAdmin(ReferenceAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Era)
+class EraAdmin(admin.ModelAdmin):
+    """The periods the timeline draws behind the records (relations.models.Era)."""
+
+    fields = [
+        ("name_en", "name_fr"),
+        "slug",
+        ("start_year", "end_year"),
+        ("description_en", "description_fr"),
+        ("event", "agreement"),
+    ]
+    list_display = ["name", "start_year", "end_year"]
+    search_fields = ["name_en", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["event", "agreement"]
 
 
 @admin.register(Source)

@@ -91,6 +91,22 @@ def organisation_filter(label=None):
     return RelatedFilter(label=label or _("Organisation"), queryset=by_name(Organisation), reference=Organisation)
 
 
+class YearRangeCheck:
+    """A form mixin: "from 2010 to 2000" is a mistake to point out, not a range to search (it would
+    find nothing and say only that)."""
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("year_from"), data.get("year_to")
+        if first is not None and last is not None and first > last:
+            self.add_error(
+                None,
+                _("The last year (%(last)s) is before the first (%(first)s): swap them to see those years.")
+                % {"first": int(first), "last": int(last)},
+            )
+        return data
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """What every content type's filters share: words to search for, and a range of years."""
 
@@ -118,6 +134,10 @@ class RecordFilterSet(django_filters.FilterSet):
         last = ["source"]
         middle = [name for name in self.filters if name not in first and name not in last]
         self.filters = {name: self.filters[name] for name in first + middle + last}
+
+    def get_form_class(self):
+        """The filters' form, which also refuses a range of years that ends before it starts."""
+        return type(f"{self.__class__.__name__}Form", (YearRangeCheck, super().get_form_class()), {})
 
     def filter_words(self, queryset, name, value):
         return queryset.search(value)

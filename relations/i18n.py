@@ -48,9 +48,13 @@ def translated(field_class, verbose_name, **options):
     search triggers all see both without registration: see docs/architecture.md, "Why a column per
     language", for why this is preferred here to django-modeltranslation.
     """
-    return tuple(
+    fields = tuple(
         field_class(format_lazy("{} ({})", verbose_name, name), **options) for _code, name in settings.LANGUAGES
     )
+    for field in fields:
+        # What the text is called in any language (the admin's column heading for `title`).
+        field.translated_name = verbose_name
+    return fields
 
 
 class Translation:
@@ -61,7 +65,12 @@ class Translation:
     """
 
     def __set_name__(self, owner, name):
-        self.name = name
+        self.owner, self.name = owner, name
+
+    @property
+    def short_description(self):
+        """The admin's column heading for it: "title" in the page's language, not "TITLE"."""
+        return self.owner._meta.get_field(localized(self.name, LANGUAGE_CODES[0])).translated_name
 
     def __get__(self, instance, owner=None):
         if instance is None:
@@ -77,3 +86,27 @@ class Translation:
 def in_both_languages(*names):
     """A column per language for each text: in_both_languages("title") is ("title_en", "title_fr")."""
     return tuple(localized(name, code) for name in names for code in LANGUAGE_CODES)
+
+
+class RememberLanguageMiddleware:
+    """Keeps the language of the last page read in Django's language cookie, so that `/` (and any
+    address without a language) opens that language next time: LocaleMiddleware reads the cookie
+    before the browser's Accept-Language. Sent only when it changes, so a reader who stays in one
+    language gets no cookie with each page; outside the public page cache, which never stores it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        language = getattr(request, "LANGUAGE_CODE", None)
+        prefixed = request.path_info.startswith(f"/{language}/") if language else False
+        if prefixed and response.status_code == 200 and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=not settings.DEBUG,
+            )
+        return response

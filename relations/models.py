@@ -580,6 +580,8 @@ class Record(SlugKeyed):
     has_calendar = False
     #: Whether its list offers what it filtered as IATI activity XML too (relations.iati).
     has_iati = False
+    #: Whether its list page charts what it filtered (relations.visuals.program_figures).
+    has_figures = False
 
     # Both languages may be empty in a draft; publishing needs the title and summary in both (clean).
     title_en, title_fr = translated(models.CharField, _("title"), max_length=300, blank=True)
@@ -1080,6 +1082,7 @@ class AssistanceProgram(Record):
     }
     schema_type = "MonetaryGrant"
     has_iati = True
+    has_figures = True
 
     class Sector(models.TextChoices):
         GOVERNANCE = "governance", _("Governance, human rights and the rule of law")
@@ -1626,3 +1629,66 @@ class ImportedRow(models.Model):
 
     def __str__(self):
         return f"{self.batch_id}: {self.action} {self.object_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Eras: the periods the drawn timeline shows behind the records
+# ---------------------------------------------------------------------------------------------
+
+
+class Era(SlugKeyed):
+    """A period of the relationship (the Joint Cooperation Committee years, say), drawn behind the
+    records on the timeline. Staff edit them in the admin; each names the record that attests it
+    where the registry has one."""
+
+    name_en, name_fr = translated(models.CharField, _("name"), max_length=150)
+    name = Translation()
+    description_en, description_fr = translated(models.TextField, _("description"), blank=True)
+    description = Translation()
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    end_year = year_field(_("end year"), help_text=_("Empty while it lasts."))
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("attested by (event)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The record that marks its start, if the registry has one."),
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("attested by (agreement)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["start_year", "slug"]
+        verbose_name = _("era")
+        verbose_name_plural = _("eras")
+        constraints = [not_before("end_year", "start_year", "era_end_year_not_before_start")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('relations:timeline')}#era-{self.slug}"
+
+    @property
+    def years_display(self):
+        if self.end_year is None:
+            return _("since %(year)s") % {"year": self.start_year}
+        return format_year_range(self.start_year, self.end_year)
+
+    @property
+    def record(self):
+        """The published record that attests it, if any."""
+        for record in (self.event, self.agreement):
+            if record is not None and record.is_public:
+                return record
+        return None

@@ -213,13 +213,16 @@ def timeline_fields(model):
     return {"t_title": localized("title"), "t_slug": "slug", **{k: v for k, v in dates.items() if v}}
 
 
-def timeline_rows(model, data):
+def timeline_rows(model, data, dated=True):
     """One content type's part of the timeline: its dated, listed records that the filters keep,
     as rows of the columns every type shares, unordered. None if the filters leave the type out
-    (a track chosen, and the type has no track; a pillar, and it has no pillar)."""
+    (a track chosen, and the type has no track; a pillar, and it has no pillar). With `dated`
+    false, the records with no date too (their `t_year` is null), unless years are chosen."""
     if model._meta.model_name not in set(data.get("type") or [m._meta.model_name for m in CONTENT_MODELS]):
         return None
-    records = model.objects.listed().filter(**{f"{model.date_field}__isnull": False})
+    records = model.objects.listed()
+    if dated:
+        records = records.filter(**{f"{model.date_field}__isnull": False})
     for name in ("track", "pillar"):
         if data.get(name):
             if name not in model.reference_lookups:

@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: reads the language from the URL and redirects "/".
     "django.middleware.locale.LocaleMiddleware",
+    # Remembers the language of the page read, for "/" next time (relations.i18n); outside the page
+    # cache below, so a cached page never carries it.
+    "relations.i18n.RememberLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Public pages answer GET, HEAD and OPTIONS only (405 otherwise): after the locale middleware.
     "relations.security.PublicMethodsMiddleware",
@@ -192,6 +195,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # prefers. Interface text is translated in locale/fr; content has a column per language (models.py).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# The language of the last page read, for "/" (relations.i18n.RememberLanguageMiddleware): a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Toronto"
 USE_I18N = True

@@ -18,7 +18,7 @@ class BaseSitemap(Sitemap):
 
 
 class PagesSitemap(BaseSitemap):
-    """Home, the list pages, the timeline and the countries index."""
+    """Home, the list pages, the timeline, the countries index and the Open data page."""
 
     changefreq = "weekly"
 
@@ -28,6 +28,7 @@ class PagesSitemap(BaseSitemap):
             *(f"relations:{model._meta.model_name}-list" for model in CONTENT_MODELS),
             "relations:timeline",
             "relations:country-list",
+            "relations:open-data",
         ]
 
     def location(self, item):

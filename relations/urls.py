@@ -13,6 +13,7 @@ public_patterns = [
     path("feed.atom", feeds.RecordFeed(), name="feed"),
     path(_("search/"), views.search, name="search"),
     path(_("timeline/"), views.timeline, name="timeline"),
+    path(_("open-data/"), views.open_data, name="open-data"),
     path(_("countries/"), views.country_list, name="country-list"),
     path(_("countries/<str:code>/"), views.CountryDetailView.as_view(), name="country-detail"),
     path(

@@ -9,7 +9,7 @@ from itertools import groupby
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,7 +31,7 @@ from .i18n import localized
 from .iati import iati_response
 from .ics import calendar_counts, calendar_response
 from .limits import bounded_file
-from .models import CITED_FIELDS, CONTENT_MODELS, Citation, Country, Event, Pillar, Source, Track
+from .models import CITED_FIELDS, CONTENT_MODELS, Agreement, Citation, Country, Event, Mission, Pillar, Source, Track
 from .selectors import (
     counts_by_decade,
     filter_name,
@@ -43,6 +43,14 @@ from .selectors import (
     with_related,
 )
 from .structured_data import json_ld, structured_data
+from .visuals import (
+    count_by_decade,
+    countries_with_counts,
+    decade_chart,
+    drawn_timeline,
+    member_map,
+    program_figures,
+)
 
 FIRST_YEAR = 1977  # Canada became a dialogue partner of ASEAN.
 
@@ -69,15 +77,16 @@ def home(request):
         name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
         sections.append({"name": name, "count": count, "url": list_url(model)})
     latest_events = Event.objects.listed().select_related("country")[:5]
-    countries = Country.objects.order_by("asean_member_since", localized("name"))
+    countries = countries_with_counts()
     return render(
         request,
         "relations/home.html",
         {
             "sections": sections,
             "latest_events": latest_events,
-            "countries": countries,
+            "map": member_map(countries),
             "decades": decades(decade_counts),
+            "feed_url": reverse("relations:feed"),
         },
     )
 
@@ -182,6 +191,8 @@ class RecordListView(FilterMixin, ListView):
             context["calendar_url"] = reverse(f"relations:{self.model._meta.model_name}-calendar")
         if self.model.has_iati:
             context["iati_url"] = reverse(f"relations:{self.model._meta.model_name}-iati")
+        if self.model.has_figures:
+            context["figures"] = program_figures(self.object_list)
         page = context["page_obj"]
         context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         return context
@@ -284,6 +295,17 @@ class TimelineForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("year_from"), data.get("year_to")
+        if first is not None and last is not None and first > last:
+            self.add_error(
+                None,
+                _("The last year (%(last)s) is before the first (%(first)s): swap them to see those years.")
+                % {"first": first, "last": last},
+            )
+        return data
+
 
 # Entries on a page of the timeline.
 TIMELINE_PAGE_SIZE = 100
@@ -326,7 +348,13 @@ def timeline(request):
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if has_next else None,
     }
-    return render(request, "relations/timeline.html", {"form": form, "groups": groups, "page": page})
+    context = {
+        "form": form,
+        "groups": groups,
+        "page": page,
+        "drawing": drawn_timeline(data) if form.is_valid() else None,
+    }
+    return render(request, "relations/timeline.html", context)
 
 
 def source_list(request):
@@ -357,15 +385,37 @@ def about(request):
 
 
 def country_list(request):
-    countries = Country.objects.order_by(localized("name"))
+    """The countries in the alphabetical order of the page's language, the member states on a map
+    and in a table of how many records of each type name them (two queries)."""
+    countries = countries_with_counts()
     return render(
         request,
         "relations/country_list.html",
         {
             "members": [country for country in countries if country.is_asean_member],
             "others": [country for country in countries if not country.is_asean_member],
+            "map": member_map(countries),
         },
     )
+
+
+def open_data(request):
+    """Everything the record offers to reuse: the API, the feeds, the calendar, the downloads, the
+    sitemap and the licence. No query."""
+    types = [
+        {
+            "name": model._meta.verbose_name_plural,
+            "list_url": list_url(model),
+            "feed_url": reverse(f"relations:{model._meta.model_name}-feed"),
+            "downloads": [
+                (label, reverse(f"relations:{model._meta.model_name}-download", args=[fmt]))
+                for fmt, label in DOWNLOAD_LABELS
+            ],
+            "calendar_url": reverse(f"relations:{model._meta.model_name}-calendar") if model.has_calendar else None,
+        }
+        for model in CONTENT_MODELS
+    ]
+    return render(request, "relations/open_data.html", {"types": types, "feed_url": reverse("relations:feed")})
 
 
 @require_GET
@@ -455,7 +505,7 @@ class ReferenceDetailView(DetailView):
         groups = []
         for model in naming_models(self.model):
             records = records_naming(model, self.object)
-            count = records.count()
+            count = self.count(model, records)
             groups.append(
                 {
                     "name": model._meta.verbose_name_plural,
@@ -472,6 +522,10 @@ class ReferenceDetailView(DetailView):
     def get_trail(self):
         return []
 
+    def count(self, model, records):
+        """How many `records` (of `model`) name the object: one query."""
+        return records.count()
+
 
 class CountryDetailView(ReferenceDetailView):
     model = Country
@@ -487,3 +541,59 @@ class CountryDetailView(ReferenceDetailView):
 
     def get_trail(self):
         return [{"url": reverse("relations:country-list"), "label": _("Countries")}]
+
+    def count(self, model, records):
+        """How many records of a type name the country, and how many of them in each decade, for
+        the chart of its records per decade: one query a type, as the plain count is."""
+        total, per_decade = count_by_decade(model, records, self.decades)
+        for decade, n in per_decade.items():
+            self.decade_counts[decade] += n
+        return total
+
+    def get_context_data(self, **kwargs):
+        """Besides the records naming it: Canada's missions there with their heads, the country's
+        key dates in the relationship and a chart of its records per decade (three queries more
+        than another reference page)."""
+        self.decades = decade_range(FIRST_YEAR // 10 * 10)
+        self.decade_counts = dict.fromkeys(self.decades, 0)
+        context = super().get_context_data(**kwargs)
+        country = self.object
+        missions = list(
+            Mission.objects.listed()
+            .filter(Q(country=country) | Q(accredited_countries=country))
+            .distinct()
+            .prefetch_related("heads")
+            .order_by(localized("title"))
+        )
+        for mission in missions:
+            heads = list(mission.heads.all())
+            mission.current_heads = [head for head in heads if head.end_date is None] or heads[-1:]
+        context["missions"] = missions
+        context["decades_chart"] = decade_chart(self.decade_counts)
+        context["key_dates"] = key_dates(country, missions)
+        return context
+
+
+def key_dates(country, missions):
+    """The country's milestones in the record: when it joined ASEAN, when Canada opened a mission
+    there, and its first dated agreements (one query)."""
+    dates = []
+    if country.is_asean_member:
+        dates.append(
+            {"date": str(country.asean_member_since), "sort": (country.asean_member_since,), "text": _("Joined ASEAN")}
+        )
+    for mission in missions:
+        if mission.opened_on:
+            dates.append({"date": mission.date_display, "sort": (mission.opened_on.year,), "record": mission})
+    agreements = (
+        records_naming(Agreement, country)
+        .filter(adopted_on__isnull=False)
+        .order_by("adopted_on", "pk")[:KEY_AGREEMENTS]
+    )
+    for agreement in agreements:
+        dates.append({"date": agreement.date_display, "sort": (agreement.adopted_on.year,), "record": agreement})
+    return sorted(dates, key=lambda item: item["sort"])
+
+
+# How many of a country's agreements its key dates name (the first ones).
+KEY_AGREEMENTS = 5

@@ -172,3 +172,13 @@ class ClaimFactory(Factory):
     discrepancy = factory.SubFactory(DiscrepancyFactory)
     citation = factory.LazyAttribute(lambda claim: claim.discrepancy.citation)
     value = "1986 (the heading)"
+
+
+class EraFactory(Factory):
+    class Meta:
+        model = models.Era
+
+    slug = factory.Sequence(lambda n: f"era-{n}")
+    name = factory.Sequence(lambda n: f"Era {n}")
+    start_year = 1982
+    end_year = 1997

@@ -15,6 +15,7 @@ from .factories import (
     CitationFactory,
     ClaimFactory,
     CountryFactory,
+    EraFactory,
     EventFactory,
     HeadOfMissionFactory,
     MissionFactory,
@@ -51,6 +52,7 @@ def make_rows(count):
         for record in (event, agreement, mission, program):
             cited = CitationFactory(**{"event": None, record._meta.model_name: record})
         ClaimFactory(discrepancy__citation=cited)
+        EraFactory(event=event, agreement=agreement)
 
 
 def test_every_model_of_the_app_is_in_the_admin():
@@ -69,6 +71,7 @@ def test_every_model_of_the_app_is_in_the_admin():
         "headofmission",
         "assistanceprogram",
         "importbatch",
+        "era",
     }
 
 

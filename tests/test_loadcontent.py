@@ -93,7 +93,7 @@ def test_loadcontent_twice_adds_nothing_and_changes_nothing():
     before = snapshot()
     out = io.StringIO()
     call_command("loadcontent", stdout=out)
-    assert re.findall(r"(\d+) added", out.getvalue()) == ["0", "0"]
+    assert re.findall(r"(\d+) added", out.getvalue()) == ["0", "0", "0"]
     assert snapshot() == before
 
 

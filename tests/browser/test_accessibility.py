@@ -38,6 +38,7 @@ PAGES = {
     "agreement": lambda: url("agreement-detail", slug="joint-declaration-0"),
     "mission": lambda: url("mission-detail", slug="mission-0"),
     "program": lambda: url("assistanceprogram-detail", slug="program-0"),
+    "open-data": lambda: url("open-data"),
     "not-found": lambda: f"/{translation.get_language()}/no-such-page/",
 }
 LANGUAGES = ["en", "fr"]
