@@ -92,18 +92,19 @@ def organisation_filter(label=None):
 
 
 class YearRangeCheck:
-    """A form mixin: "from 2010 to 2000" is a mistake to point out, not a range to search (it would
-    find nothing and say only that)."""
+    """A form mixin: "from 2010 to 2000" is a mistake to point out beside the (empty) results, as
+    `notice`. It is not refused: the API answers it as any other range, with no record, as its
+    OpenAPI description (which cannot relate two parameters) promises."""
+
+    notice = ""
 
     def clean(self):
         data = super().clean()
         first, last = data.get("year_from"), data.get("year_to")
         if first is not None and last is not None and first > last:
-            self.add_error(
-                None,
-                _("The last year (%(last)s) is before the first (%(first)s): swap them to see those years.")
-                % {"first": int(first), "last": int(last)},
-            )
+            self.notice = _(
+                "The last year (%(last)s) is before the first (%(first)s): swap them to see those years."
+            ) % {"first": int(first), "last": int(last)}
         return data
 
 

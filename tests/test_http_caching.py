@@ -27,7 +27,8 @@ FILES = [
 
 
 def addresses():
-    result = [url(name, query, **kwargs) for name, query, kwargs in PAGES + FILES]
+    with translation.override("en"):
+        result = [url(name, query, **kwargs) for name, query, kwargs in PAGES + FILES]
     with translation.override("fr"):
         result += [url("event-list", "country=ID"), url("event-detail", slug="dialogue-0")]
     return [*result, reverse("sitemap")]
@@ -77,8 +78,10 @@ def test_every_public_address_has_validators_and_answers_a_matching_conditional_
 
 @pytest.mark.django_db
 def test_each_address_has_its_own_etag(site, client):
-    etags = {read(client, address)["ETag"] for address in addresses()}
-    assert len(etags) == len(addresses())
+    etags = {}
+    for address in addresses():
+        etags.setdefault(read(client, address)["ETag"], []).append(address)
+    assert not [same for same in etags.values() if len(same) > 1]
 
 
 @pytest.mark.django_db
@@ -100,10 +103,12 @@ def test_a_published_change_changes_the_validators_at_once(site, client, admin_u
 @pytest.mark.django_db
 def test_an_edit_saved_in_the_admin_changes_the_etag(site, client, admin_client):
     event = Event.objects.get(slug="dialogue-0")
-    before = client.get(event.get_absolute_url())["ETag"]
+    with translation.override("en"):
+        address = event.get_absolute_url()
+    before = client.get(address)["ETag"]
     event.title_en = "A renamed dialogue"
     event.save()
-    response = client.get(event.get_absolute_url(), headers={"If-None-Match": before})
+    response = client.get(address, headers={"If-None-Match": before})
     assert response.status_code == 200 and "A renamed dialogue" in response.content.decode()
 
 

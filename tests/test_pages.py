@@ -56,7 +56,6 @@ PAGES = [
     ("timeline", "group=year&track=1&pillar=economic&type=event&type=agreement", {}),
     ("country-list", "", {}),
     ("country-detail", "", {"code": "id"}),
-    ("assistanceprogram-list", "", {}),
     ("open-data", "", {}),
     ("pillar-detail", "", {"slug": "economic"}),
     ("organisation-detail", "", {"slug": "asean-secretariat"}),
