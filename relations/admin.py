@@ -104,6 +104,7 @@ class OrganisationAdmin(ImportExport, admin.ModelAdmin):
         ("name_en", "name_fr"),
         "slug",
         ("acronym_en", "acronym_fr"),
+        ("also_known_as_en", "also_known_as_fr"),
         "kind",
         "country",
         "website",

@@ -17,6 +17,7 @@ from import_export import exceptions
 
 from .. import cache
 from ..formats import ImportFileError
+from ..search import index as search_index
 from .checks import RowChecks, file_errors
 from .columns import batched
 from .lookups import Lookups
@@ -103,6 +104,9 @@ class Import:
             with transaction.atomic(using=self.resource.get_db_connection_name()):
                 self.writer.write(pending, columns)
                 cache.bump()
+                # Bulk writes send no signal either: what they touched is indexed on commit.
+                for item in pending:
+                    search_index.mark_changed(item.instance)
         except DatabaseError as error:
             # The checks should have caught everything the database refuses; if they did not,
             # nothing is written and the person importing is told.
