@@ -76,7 +76,7 @@ TABLE = [
     # Phrases, alternatives, exclusions
     ("en", '"free trade agreement"', ["asean-canada-free-trade-agreement", "fta-negotiations-launched-2021"], []),
     ("en", "Vancouver or Bangkok", ["asean-canada-dialogue-2-2005", "asean-canada-dialogue-7-2010"], []),
-    ("en", "dialogue -Bangkok", ["asean-canada-dialogue-2-2005"], ["asean-canada-dialogue-7-2010"]),
+    ("en", "Vancouver dialogue -2011", ["asean-canada-dialogue-2-2005"], ["asean-canada-dialogue-8-2011"]),
     ("en", "trade -free", ["joint-declaration-trade-investment-2011"], ["asean-canada-free-trade-agreement"]),
     ("en", "terrorism", ["joint-declaration-combat-international-terrorism-2006"], []),
 ]

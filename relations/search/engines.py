@@ -11,7 +11,7 @@ looked up in an FTS5 trigram table of the index's words. Migration 0003_search c
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, TrigramSimilarity
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import F, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
@@ -83,7 +83,7 @@ def snippets(entry_ids, query, language):
     """{entry id: the passage of its summary or body that best shows the match, marked}."""
     if not entry_ids:
         return {}
-    text = Concat(localized("summary", language), Value("\n"), localized("body", language))
+    text = Concat(localized("summary", language), Value("\n"), localized("body", language), output_field=TextField())
     if postgres():
         headline = SearchHeadline(
             text,
@@ -117,7 +117,8 @@ def similar_terms(word, language, limit=20):
     terms = SearchTerm.objects.filter(language=language)
     if postgres():
         return list(
-            terms.filter(term__trigram_similar=word)
+            # pg_trgm's similarity operator, which its trigram index serves.
+            terms.extra(where=["relations_searchterm.term %% %s"], params=[word])
             .annotate(similarity=TrigramSimilarity("term", word))
             .order_by("-similarity", "term")
             .values_list("term", flat=True)[:limit]
