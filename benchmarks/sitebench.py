@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from relations.models import Citation
+from relations.search.index import rebuild
 
 from . import data
 
@@ -31,9 +32,9 @@ def fill(events):
             for field in links[0]:
                 m2m = model._meta.get_field(field)
                 through = m2m.remote_field.through
-                source, target = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+                source, linked = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
                 through.objects.bulk_create(
-                    through(**{source: record.pk, target: reference.pk})
+                    through(**{source: record.pk, linked: reference.pk})
                     for record, record_links in zip(records, links, strict=True)
                     for reference in record_links[field]
                 )
@@ -46,6 +47,8 @@ def fill(events):
                 )
                 for n, record in zip(numbers, records, strict=True)
             )
+    # Bulk writes send no signal: the search index is built once, as `rebuild_search_index` does.
+    rebuild()
     if connection.vendor == "postgresql":
         # As autovacuum would have done on a live database: statistics, and the visibility map
         # that lets an index-only scan skip the table.

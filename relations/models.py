@@ -1096,10 +1096,11 @@ class SearchEntry(models.Model):
     record_id = models.PositiveIntegerField()
     year = models.PositiveSmallIntegerField(null=True)
     date = models.DateField(null=True)
-    title_en, title_fr = translated(models.TextField, _("title"))
-    summary_en, summary_fr = translated(models.TextField, _("summary"))
-    names_en, names_fr = translated(models.TextField, _("names"))
-    body_en, body_fr = translated(models.TextField, _("body"))
+    # Never shown (the page shows the record itself): labels are not translated.
+    title_en, title_fr = translated(models.TextField, "title")
+    summary_en, summary_fr = translated(models.TextField, "summary")
+    names_en, names_fr = translated(models.TextField, "names")
+    body_en, body_fr = translated(models.TextField, "body")
     countries = models.ManyToManyField(Country, related_name="search_entries")
     pillars = models.ManyToManyField(Pillar, related_name="search_entries")
     # PostgreSQL only (a trigger fills them from the columns above); empty on SQLite.

@@ -54,7 +54,12 @@ TABLE = [
     ("en", "Sarawak", ["jcc-10-miri-1995"], []),
     # Typos: nothing matches what was typed, so the nearest spelling's records are shown
     ("en", "Jakrta", ["mission-of-canada-to-asean", "jcc-1-jakarta-2013"], []),
-    ("en", "scolarship", ["pmc-manila-2017-scholarships", "scholarships-educational-exchanges-for-development-2017"], []),
+    (
+        "en",
+        "scolarship",
+        ["pmc-manila-2017-scholarships", "scholarships-educational-exchanges-for-development-2017"],
+        [],
+    ),
     ("en", "Vientianne", ["office-of-canada-in-laos", "aem-canada-consultation-5-2016"], []),
     # Accents and case, in both languages
     ("fr", "negociation", ["fta-negotiations-launched-2021"], []),
@@ -142,7 +147,9 @@ def test_results_show_snippets_type_date_place_and_facets(client, db, django_ass
     assert {facet["name"] for facet in facets} == {"type", "year", "country", "pillar"} - {
         name for name in ("pillar",) if not any(f["name"] == name for f in facets)
     }
-    laos = next(option for facet in facets if facet["name"] == "country" for option in facet["options"] if option["key"] == "LA")
+    laos = next(
+        option for facet in facets if facet["name"] == "country" for option in facet["options"] if option["key"] == "LA"
+    )
     narrowed = client.get(laos["url"]).context["results"]
     assert narrowed.count == laos["count"]
 
@@ -151,6 +158,7 @@ def test_pages_of_results(client, db):
     first = client.get(reverse("relations:search"), {"q": "ASEAN"}).context["results"]
     assert first.count > search.PAGE_SIZE
     second = client.get(reverse("relations:search"), {"q": "ASEAN", "page": 2}).context["results"]
+
     def shown(results):
         return {(row["record"]._meta.model_name, row["record"].pk) for row in results.page.object_list}
 
@@ -201,4 +209,3 @@ def test_rebuilding_the_index_gives_the_same_entries(db):
     assert set(SearchEntry.objects.values_list("record_type", "record_id")) == before
     assert {pk for kind, pk in before if kind == "event"} == set(Event.objects.listed().values_list("pk", flat=True))
     assert "Search index rebuilt" in out.getvalue()
-

@@ -48,9 +48,7 @@ def matching(query, language):
     if postgres():
         return entries.filter(**{localized("vector", language): tsquery(query, CONFIGS[language])})
     expression = fts5_expression(query, fts_columns(language))
-    return entries.filter(
-        id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression])
-    )
+    return entries.filter(id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]))
 
 
 def ranked(entries, query, language):
