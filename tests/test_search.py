@@ -101,7 +101,7 @@ def test_the_table_has_thirty_queries_of_every_kind():
 def test_a_typo_offers_the_spelling_the_index_knows(db):
     with translation.override("en"):
         results = search.find("Jakrta")
-    assert (results.suggestion, results.corrected) == ("jakarta", True)
+    assert (results.suggestion, results.corrected) == ("Jakarta", True)
     with translation.override("en"):
         assert search.find("Jakarta").suggestion == ""
 
@@ -117,6 +117,11 @@ def test_bad_input_is_a_page_never_a_server_error(client, db, text):
 def test_a_nul_byte_in_the_url_is_a_page(client, db):
     assert client.get(reverse("relations:search") + "?q=%00").status_code == 200
     assert client.get(reverse("relations:event-list") + "?q=%00").status_code in (200, 400)
+
+
+def test_a_correction_keeps_the_case_typed():
+    query = parse("jakrta JAKRTA Jakrta trade")
+    assert query.replaced({"jakrta": "jakarta"}) == "jakarta JAKARTA Jakarta trade"
 
 
 def test_the_parser_reads_websearch_syntax():

@@ -64,7 +64,10 @@ class Query:
         """The typed text with each word in `corrections` (folded word -> word) replaced."""
 
         def swap(match):
-            return corrections.get(fold(match.group(0)), match.group(0))
+            typed = match.group(0)
+            word = corrections.get(fold(typed), typed)
+            # As it was typed: "Jakrta" -> "Jakarta", "JAKRTA" -> "JAKARTA".
+            return word.upper() if typed.isupper() and len(typed) > 1 else word.title() if typed.istitle() else word
 
         return WORD.sub(swap, self.text)
 
