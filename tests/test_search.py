@@ -214,3 +214,14 @@ def test_rebuilding_the_index_gives_the_same_entries(db):
     assert set(SearchEntry.objects.values_list("record_type", "record_id")) == before
     assert {pk for kind, pk in before if kind == "event"} == set(Event.objects.listed().values_list("pk", flat=True))
     assert "Search index rebuilt" in out.getvalue()
+
+
+def test_a_backup_leaves_the_index_out_and_a_restore_rebuilds_it(db, tmp_path, django_capture_on_commit_callbacks):
+    before = set(SearchEntry.objects.values_list("record_type", "record_id"))
+    path = tmp_path / "backup.xml.gz"
+    call_command("backup", output=str(path), stdout=io.StringIO())
+    assert b"relations.searchentry" not in __import__("gzip").open(path).read()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("restore", str(path), replace=True, stdout=io.StringIO())
+    assert set(SearchEntry.objects.values_list("record_type", "record_id")) == before
+    assert "mission-of-canada-to-asean" in found("Hannan")
