@@ -142,8 +142,10 @@ def rebuild(stdout=None):
     """Every listed record's entry anew, and the words anew. Returns the number of entries."""
     total = 0
     with transaction.atomic():
-        SearchEntry.objects.all().delete()
-        SearchTerm.objects.all().delete()
+        # Plain DELETEs, without Django collecting every entry's links first: nothing else points
+        # to these tables (the database's triggers still empty SQLite's FTS5 tables row by row).
+        for model in (SearchEntry.countries.through, SearchEntry.pillars.through, SearchEntry, SearchTerm):
+            model.objects.all()._raw_delete(model.objects.db)
         for model in CONTENT_MODELS:
             ids = list(model.objects.listed().order_by("pk").values_list("pk", flat=True))
             for first in range(0, len(ids), BATCH):
