@@ -61,10 +61,15 @@ def narrowed(entries, filters):
     return entries
 
 
-def facet_counts(entries):
-    """How many of `entries` there are of each type, year, country and pillar, most first."""
+def type_counts(entries):
+    """{record type: how many of `entries` are of it}: their count and the type facet, in one query."""
+    return dict(entries.values_list("record_type").annotate(n=Count("pk")).order_by())
+
+
+def facet_counts(entries, types):
+    """How many of `entries` there are of each type (`types`, from type_counts), year, country and
+    pillar, most first."""
     ids = entries.values("pk")
-    types = dict(entries.values_list("record_type").annotate(n=Count("pk")).order_by())
     years = entries.exclude(year=None).values_list("year").annotate(n=Count("pk")).order_by("-year")
     countries = (
         Country.objects.filter(search_entries__in=ids).annotate(n=Count("search_entries")).order_by("-n", "name_en")
@@ -98,9 +103,10 @@ def suggestion_for(query, language):
 def find(text, filters=None, page=1):
     """The records `text` finds, best first, a page at a time, with facets and a suggestion.
 
-    A bounded number of queries whatever the number of records: the count, the page, its
-    snippets, one query per content type on the page, the four facets, and for a suggestion a
-    few more (the words known, the similar words of each unknown one, the suggestion's count).
+    A bounded number of queries whatever the number of records: the count by type (the type
+    facet too), the page, its snippets, one query per content type on the page, the other three
+    facets, and for a suggestion a few more (the words known, the similar words of each unknown
+    one, the suggestion's count).
     """
     flush()
     filters = filters or {}
@@ -110,22 +116,24 @@ def find(text, filters=None, page=1):
     if not query:
         return results
     entries = narrowed(engines.matching(query, language), filters)
-    results.count = entries.count()
+    types = type_counts(entries)
+    results.count = sum(types.values())
     if results.count < FEW and (suggestion := suggestion_for(query, language)):
         suggested = parse(suggestion)
-        found = narrowed(engines.matching(suggested, language), filters).count()
-        if found > results.count:
+        suggested_entries = narrowed(engines.matching(suggested, language), filters)
+        suggested_types = type_counts(suggested_entries)
+        if sum(suggested_types.values()) > results.count:
             results.suggestion = suggestion
             if not results.count:
-                query, results.count, results.corrected = suggested, found, True
-                entries = narrowed(engines.matching(query, language), filters)
+                query, entries, types, results.corrected = suggested, suggested_entries, suggested_types, True
+                results.count = sum(types.values())
     if not results.count:
         return results
     paginator = Paginator(engines.ranked(entries, query, language), PAGE_SIZE)
     paginator.count = results.count
     results.page = paginator.get_page(page)
     results.page.object_list = rows(list(results.page.object_list), query, language)
-    results.facets = facet_counts(entries)
+    results.facets = facet_counts(entries, types)
     return results
 
 
