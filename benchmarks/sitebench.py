@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from relations.models import Citation
+from relations.search.index import rebuild
 
 from . import data
 
@@ -50,6 +51,8 @@ def fill(events):
                 )
                 for n, record in zip(numbers, records, strict=True)
             )
+    # Bulk writes send no signal: the search index is built once, as `rebuild_search_index` does.
+    rebuild()
     if connection.vendor == "postgresql":
         # As autovacuum would have done on a live database: statistics, and the visibility map
         # that lets an index-only scan skip the table.

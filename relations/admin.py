@@ -114,6 +114,7 @@ class OrganisationAdmin(ReferenceAdmin):
         ("name_en", "name_fr"),
         "slug",
         ("acronym_en", "acronym_fr"),
+        ("also_known_as_en", "also_known_as_fr"),
         "kind",
         "country",
         "website",

@@ -11,11 +11,11 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import get_language_info
@@ -175,6 +175,17 @@ class Country(WikidataLinked, PlainText):
     )
     name_en, name_fr = translated(models.CharField, _("name"), max_length=100, unique=True)
     name = Translation()
+    also_known_as_en, also_known_as_fr = translated(
+        models.TextField,
+        _("also known as"),
+        blank=True,
+        help_text=_(
+            "Other names search should know, separated by commas: on the first line the country's, e.g. "
+            "“Vietnam, Viêt Nam”; then one line per city, its names, e.g. “Jakarta, Djakarta”. A record "
+            "that names the country, or is placed in the city, is found by any of them."
+        ),
+    )
+    also_known_as = Translation()
     asean_member_since = models.PositiveSmallIntegerField(
         _("ASEAN member since"),
         null=True,
@@ -245,6 +256,16 @@ class Organisation(WikidataLinked, SlugKeyed):
         help_text=_("E.g. ASEAN in English, ANASE in French."),
     )
     acronym = Translation()
+    also_known_as_en, also_known_as_fr = translated(
+        models.TextField,
+        _("also known as"),
+        blank=True,
+        help_text=_(
+            "Other names and acronyms search should know, separated by commas, e.g. “ASEAN-Canada JCC, "
+            "Joint Cooperation Committee”. A record that names the organisation is found by any of them."
+        ),
+    )
+    also_known_as = Translation()
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     country = models.ForeignKey(
         Country,
@@ -455,12 +476,6 @@ class Source(SlugKeyed):
 # ---------------------------------------------------------------------------------------------
 
 
-# The text search configuration of each language's stored search vector and of queries against it,
-# for the right stemming ("agreements" finds "agreement", « accords » finds « accord »). The
-# migration's trigger uses the same ones: change both together.
-SEARCH_CONFIGS = {"en": "english", "fr": "french"}
-
-
 class RecordQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
@@ -483,45 +498,16 @@ class RecordQuerySet(models.QuerySet):
         )
         return self.annotate(last_published_change=Subquery(last))
 
-    def ranked(self, text):
-        """Best match for the words in `text` first (on PostgreSQL; elsewhere the model's order),
-        without filtering: for records already known to match (see views.search)."""
-        if connection.vendor != "postgresql" or not (text or "").strip():
-            return self
-        query = SearchQuery(text.strip(), config=SEARCH_CONFIGS[active_language()], search_type="websearch")
-        rank = SearchRank(F(localized("search_vector")), query)
-        return self.annotate(rank=rank).order_by("-rank", *self.model._meta.ordering)
-
     def search(self, text):
-        """The records matching the words in `text`, best match first.
+        """The records the search index finds for `text` in the active language (relations.search:
+        the same words, aliases, dates and syntax as the search page), in this queryset's order."""
+        from .search import matching_ids
 
-        In the active language. On PostgreSQL: full-text search on that language's stored search
-        vector (`search_vector_en` or `search_vector_fr`, kept by a trigger, see migration
-        0002_search_triggers) with its stemming, ranked with SearchRank; the query understands quoted
-        phrases, "or" and "-word" (websearch syntax). Elsewhere (SQLite in development): every
-        word must appear in the title, summary or body, newest first by the model's ordering.
-        """
-        text = (text or "").strip()
-        if not text:
-            return self
-        if connection.vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIGS[active_language()], search_type="websearch")
-            return self.filter(**{localized("search_vector"): query}).ranked(text)
-        condition = Q()
-        for word in text.split():
-            word = word.strip('"')
-            if word:
-                condition &= Q(
-                    *(Q(**{f"{localized(name)}__icontains": word}) for name in ("title", "summary", "body")),
-                    _connector=Q.OR,
-                )
-        return self.filter(condition)
+        return self.filter(pk__in=matching_ids(self.model, text))
 
 
 class RecordManager(SlugManager.from_queryset(RecordQuerySet)):
-    def get_queryset(self):
-        # The search vectors serve the database's WHERE and ranking, never a page: not loaded.
-        return super().get_queryset().defer("search_vector_en", "search_vector_fr")
+    pass
 
 
 def listed_indexes(name, ordering, include):
@@ -613,16 +599,10 @@ class Record(SlugKeyed):
     # Counts the record's saves, so that a form opened before the latest save is refused rather than
     # overwriting it (relations.admin.RecordForm).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    # Each language's title, summary and body as a weighted tsvector. On PostgreSQL a trigger fills
-    # them on every insert and update, fixtures and raw saves included; elsewhere they stay empty.
-    # Not editable and not serialized: fixtures and exports never carry them.
-    search_vector_en = SearchVectorField(null=True, editable=False, serialize=False)
-    search_vector_fr = SearchVectorField(null=True, editable=False, serialize=False)
 
     # Every change, with who made it and when; `inherit=True` gives each content type its own
-    # historical table (HistoricalEvent, …). `updated_at` is left out (history_date says when), and
-    # so are the search vectors, which the database derives from the other fields.
-    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at", "search_vector_en", "search_vector_fr"])
+    # historical table (HistoricalEvent, …). `updated_at` is left out (history_date says when).
+    history = HistoricalRecords(inherit=True, excluded_fields=["updated_at"])
 
     objects = RecordManager()
 
@@ -1692,3 +1672,55 @@ class Era(SlugKeyed):
             if record is not None and record.is_public:
                 return record
         return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The search index (relations.search keeps it; see docs/pages.md, "Search")
+# ---------------------------------------------------------------------------------------------
+
+
+class SearchEntry(models.Model):
+    """One listed record as search reads it, in each language: its title, its summary, the names
+    it carries (places, countries, organisations and their other names, people, dates) and the
+    rest of what it says (body, citations). Written by relations.search.index from the record;
+    read through each database's full-text index: on PostgreSQL the weighted vectors a trigger
+    fills, on SQLite an FTS5 table that triggers keep (migration 0008_search)."""
+
+    record_type = models.CharField(max_length=30)
+    record_id = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField(null=True)
+    date = models.DateField(null=True)
+    # Never shown (the page shows the record itself): labels are not translated.
+    title_en, title_fr = translated(models.TextField, "title")
+    summary_en, summary_fr = translated(models.TextField, "summary")
+    names_en, names_fr = translated(models.TextField, "names")
+    body_en, body_fr = translated(models.TextField, "body")
+    countries = models.ManyToManyField(Country, related_name="search_entries")
+    pillars = models.ManyToManyField(Pillar, related_name="search_entries")
+    # PostgreSQL only (a trigger fills them from the columns above); empty on SQLite.
+    vector_en = SearchVectorField(null=True, editable=False)
+    vector_fr = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-date", "id"]
+        constraints = [models.UniqueConstraint(fields=["record_type", "record_id"], name="search_entry_unique")]
+        indexes = [models.Index(fields=["year"], name="search_entry_year_idx")]
+
+    def __str__(self):
+        return f"{self.record_type} {self.record_id}"
+
+
+class SearchTerm(models.Model):
+    """A word of the index in one language, unaccented and in lower case: where "did you mean"
+    looks for the word nearest a misspelt one (pg_trgm on PostgreSQL, an FTS5 trigram table on
+    SQLite)."""
+
+    language = models.CharField(max_length=10)
+    term = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["language", "term"]
+        constraints = [models.UniqueConstraint(fields=["language", "term"], name="search_term_unique")]
+
+    def __str__(self):
+        return self.term

@@ -172,21 +172,6 @@ def counts_by_decade(decades):
 
 
 # ---------------------------------------------------------------------------------------------
-# Search
-# ---------------------------------------------------------------------------------------------
-
-
-def search_matches(model, text, candidates, sample):
-    """The listed `model` records matching `text`: how many (up to `candidates`), whether there are
-    more than that, and the best `sample` of the candidates. Two queries, whatever the number of
-    records: ranking reads every candidate row, so the candidates are capped."""
-    ids = model.objects.listed().search(text).order_by().values("pk")[: candidates + 1]
-    count = ids.count()
-    records = model.objects.filter(pk__in=ids).ranked(text)
-    return min(count, candidates), count > candidates, records[:sample] if count else []
-
-
-# ---------------------------------------------------------------------------------------------
 # The timeline: the four types in one query
 # ---------------------------------------------------------------------------------------------
 

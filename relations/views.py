@@ -15,7 +15,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from django.views.decorators.cache import cache_control
@@ -31,14 +33,30 @@ from .i18n import localized
 from .iati import iati_response
 from .ics import calendar_counts, calendar_response
 from .limits import bounded_file
-from .models import CITED_FIELDS, CONTENT_MODELS, Agreement, Citation, Country, Event, Mission, Pillar, Source, Track
+from .models import (
+    CITED_FIELDS,
+    CONTENT_MODELS,
+    Agreement,
+    Citation,
+    Country,
+    Event,
+    Mission,
+    Pillar,
+    Source,
+    Track,
+    content_model,
+)
+from .search import find
+from .search.engines import MARK_END, MARK_START
+from .search.query import MAX_LENGTH as MAX_QUERY_LENGTH
+from .search.query import MIN_LETTERS as MIN_QUERY_LETTERS
+from .search.query import clean as clean_query
 from .selectors import (
     counts_by_decade,
     filter_name,
     list_records,
     naming_models,
     records_naming,
-    search_matches,
     timeline_page,
     with_related,
 )
@@ -232,35 +250,92 @@ class IatiView(RecordListView):
 # The most matches of one type the search page counts and ranks: beyond it, it says "more than"
 # and ranks the best of that many. Ranking reads every candidate row, so a word in a sixth of
 # 100,000 records would otherwise read a sixth of the table on every search.
-SEARCH_CANDIDATES = 500
+class SearchFilters(forms.Form):
+    """The facets a search is narrowed by; a value that is not valid is ignored."""
+
+    type = forms.ChoiceField(choices=[(model._meta.model_name, model._meta.verbose_name) for model in CONTENT_MODELS])
+    year = forms.IntegerField(min_value=1900, max_value=2100)
+    country = forms.RegexField(regex=r"^[A-Za-z]{2}$")
+    pillar = forms.SlugField(max_length=150)
+
+    def filters(self):
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        if "country" in data:
+            data["country"] = data["country"].upper()
+        return data
+
+
+def search_url(q, filters, **changes):
+    """The search page for `q` with `filters`, changed by `changes` (None drops a filter)."""
+    params = {"q": q, **filters, **changes}
+    return f"{reverse('relations:search')}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+def marked(snippet):
+    """A snippet as HTML: its text escaped, its matched words in <mark>."""
+    return mark_safe(escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
 def search(request):
-    """Words searched in all four content types: the best matches of each, and a link to all.
+    """Words searched across the four content types (relations.search): the best matches first, a
+    page at a time, with snippets, facets, and "did you mean" when little or nothing matches.
 
-    Two queries a type, whatever the number of records: how many match, up to SEARCH_CANDIDATES,
-    and the best SAMPLE_SIZE of those candidates (all of them when there are fewer).
+    A bounded number of queries whatever the number of records (relations.search.find).
     """
-    # A NUL byte is no word, and PostgreSQL refuses it in a query: left out, as a form field would refuse it.
-    text = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    groups = []
-    total = 0
-    more = False
-    if text:
-        for model in CONTENT_MODELS:
-            count, capped, records = search_matches(model, text, SEARCH_CANDIDATES, SAMPLE_SIZE)
-            more = more or capped
-            total += count
-            groups.append(
-                {
-                    "name": model._meta.verbose_name_plural,
-                    "count": count,
-                    "more": capped,
-                    "records": records,
-                    "url": list_url(model, q=text),
-                }
+    text = clean_query(request.GET.get("q", ""))
+    filters = SearchFilters(request.GET).filters()
+    results = find(text, filters, request.GET.get("page", 1))
+    shown = results.query.text if results.query else text[:MAX_QUERY_LENGTH]
+    labels = {
+        "type": lambda value: content_model(value)._meta.verbose_name_plural,
+        "year": str,
+        "country": lambda value: next(
+            (c.name for c, _n in results.facets.get("country", []) if c.code == value), value
+        ),
+        "pillar": lambda value: next((p.name for p, _n in results.facets.get("pillar", []) if p.slug == value), value),
+    }
+    chosen = [
+        {"label": labels[name](value), "url": search_url(shown, filters, **{name: None})}
+        for name, value in filters.items()
+    ]
+    facets = []
+    for name, title in (("type", _("Type")), ("year", _("Year")), ("country", _("Country")), ("pillar", _("Pillar"))):
+        options = []
+        for value, count in results.facets.get(name, []):
+            key = {"type": lambda v: v._meta.model_name, "country": lambda v: v.code, "pillar": lambda v: v.slug}.get(
+                name, lambda v: v
+            )(value)
+            label = value._meta.verbose_name_plural if name == "type" else value
+            options.append(
+                {"label": label, "count": count, "url": search_url(shown, filters, **{name: key}), "key": str(key)}
             )
-    context = {"q": text, "groups": groups, "total": total, "more": more}
+        if options and name not in filters:
+            facets.append({"name": name, "title": title, "options": options})
+    rows = []
+    if results.page:
+        for row in results.page.object_list:
+            record = row["record"]
+            place = ", ".join(
+                str(part) for part in (getattr(record, "city", ""), getattr(record, "country", None)) if part
+            )
+            rows.append(
+                {"record": record, "type": record._meta.verbose_name, "place": place, "snippet": marked(row["snippet"])}
+            )
+    context = {
+        "q": shown,
+        "searched": bool(text.strip()),
+        "too_short": bool(text.strip()) and not results.query,
+        "truncated": bool(results.query) and results.query.truncated,
+        "results": results,
+        "rows": rows,
+        "facets": facets,
+        "chosen": chosen,
+        "suggestion_url": search_url(results.suggestion, filters) if results.suggestion else "",
+        "original_url": search_url(shown, filters) if results.corrected else "",
+        "min_length": MIN_QUERY_LETTERS,
+        "page_range": results.page.paginator.get_elided_page_range(results.page.number) if results.page else [],
+    }
     return render(request, "relations/search.html", context)
 
 

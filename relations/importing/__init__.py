@@ -17,6 +17,7 @@ from import_export import exceptions
 
 from .. import cache
 from ..formats import ImportFileError
+from ..search import index as search_index
 from . import batches
 from .checks import RowChecks, file_errors
 from .columns import batched
@@ -112,6 +113,9 @@ class Import:
                 if self.batch_file is not None:
                     result.batch = batches.record(self.model, self.writer.user, *self.batch_file, pending, columns)
                 cache.bump()
+                # Bulk writes send no signal either: what they touched is indexed on commit.
+                for item in pending:
+                    search_index.mark_changed(item.instance)
         except DatabaseError as error:
             # The checks should have caught everything the database refuses; if they did not,
             # nothing is written and the person importing is told.

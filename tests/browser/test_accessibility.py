@@ -29,6 +29,8 @@ PAGES = {
     "programs": lambda: url("assistanceprogram-list"),
     "events-filtered": lambda: url("event-list", "country=ID&kind=dialogue&pillar=economic&o=title"),
     "search": lambda: url("search", "q=dialogue"),
+    # A typo: the nearest spelling's results, "did you mean" and the facets.
+    "search-typo": lambda: url("search", "q=dialouge"),
     "timeline": lambda: url("timeline"),
     "country": lambda: url("country-detail", code="id"),
     "countries": lambda: url("country-list"),
@@ -140,6 +142,19 @@ def test_search_from_the_header(page, server, site):
     page.keyboard.press("Enter")
     page.wait_for_url(f"{server.url}{url('search')}?q=dialogue")
     assert page.get_by_role("heading", name="Search results for “dialogue”").is_visible()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_typo_gets_did_you_mean_with_a_link_that_works(page, server, site, language):
+    with translation.override(language):
+        page.goto(server.url + url("search", "q=Dialouge"))
+    link = page.locator("a.did-you-mean")
+    assert link.inner_text().count("Dialogue") == 1
+    link.click()
+    page.wait_for_url("**q=Dialogue")
+    assert page.locator("a.did-you-mean").count() == 0
+    assert page.locator(".result").count() == 3
+    assert all("Dialogue" in title for title in page.locator(".result-title").all_inner_texts())
 
 
 def test_the_language_toggle_keeps_the_page_and_its_filters(page, server, site):

@@ -22,6 +22,9 @@ from django.utils import timezone
 
 #: What a backup holds, as dumpdata labels; `restore` empties the same before loading.
 BACKUP_LABELS = ["auth.group", "auth.user", "relations", "admin.logentry"]
+#: What is derived from the rest and left out: the search index, which a restore rebuilds as it
+#: loads the records (relations.search.index).
+DERIVED = ["relations.SearchEntry", "relations.SearchTerm"]
 
 
 class Command(BaseCommand):
@@ -41,5 +44,13 @@ class Command(BaseCommand):
             if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            call_command("dumpdata", *BACKUP_LABELS, format="xml", natural_foreign=True, stdout=stream, verbosity=0)
+            call_command(
+                "dumpdata",
+                *BACKUP_LABELS,
+                exclude=DERIVED,
+                format="xml",
+                natural_foreign=True,
+                stdout=stream,
+                verbosity=0,
+            )
         self.stdout.write(self.style.SUCCESS(f"Backed up to {path} ({path.stat().st_size:,} bytes)."))

@@ -19,6 +19,7 @@ from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
 from relations.cache import bump
+from relations.search import index as search_index
 
 REFERENCE_FIXTURE = "reference.json"
 
@@ -42,6 +43,9 @@ class Command(BaseCommand):
             for path in paths:
                 added, kept = self.load(path)
                 self.stdout.write(f"{path.name}: {added} added, {kept} already present")
+            # The records' raw saves marked them for the search index: index them now, in this
+            # transaction, rather than when it commits (relations.search.index).
+            search_index.flush()
             if dry_run:
                 transaction.set_rollback(True)
                 self.stdout.write(self.style.WARNING("Dry run: nothing was written."))

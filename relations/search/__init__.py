@@ -1,0 +1,155 @@
+"""Search across the four content types, the same on PostgreSQL and SQLite.
+
+`query.py` reads what was typed, `documents.py` says what of a record is searchable, `index.py`
+keeps the index (relations.models.SearchEntry) in step, `engines.py` runs each database's own
+full-text search over it. `find()` is what the search page asks; `matching_ids()` what a list
+page's `?q=` filter asks.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+
+from ..i18n import active_language
+from ..models import CONTENT_MODELS, Country, Pillar, content_model
+from . import engines
+from .index import flush
+from .query import fold, parse
+
+PAGE_SIZE = 20
+# Fewer results than this and a better-spelt query is looked for ("did you mean").
+FEW = 3
+# How alike a correction must be to the word typed (difflib's ratio, 0 to 1).
+SIMILAR_ENOUGH = 0.75
+# Words of a query that may be corrected.
+MAX_CORRECTIONS = 3
+#: The filters the results can be narrowed by, each a facet.
+FACETS = ("type", "year", "country", "pillar")
+
+
+@dataclass
+class Results:
+    query: object
+    page: object = None
+    count: int = 0
+    facets: dict = field(default_factory=dict)
+    suggestion: str = ""
+    #: Set when nothing matched what was typed and these are the suggestion's results.
+    corrected: bool = False
+
+
+def matching_ids(model, text):
+    """The ids of `model`'s listed records that `text` finds (a subquery)."""
+    flush()
+    query = parse(text)
+    entries = engines.matching(query, active_language()) if query else engines.SearchEntry.objects.none()
+    return entries.filter(record_type=model._meta.model_name).values("record_id")
+
+
+def narrowed(entries, filters):
+    """`entries` within the chosen type, year, country and pillar."""
+    if filters.get("type"):
+        entries = entries.filter(record_type=filters["type"])
+    if filters.get("year"):
+        entries = entries.filter(year=filters["year"])
+    if filters.get("country"):
+        entries = entries.filter(countries__code=filters["country"])
+    if filters.get("pillar"):
+        entries = entries.filter(pillars__slug=filters["pillar"])
+    return entries
+
+
+def type_counts(entries):
+    """{record type: how many of `entries` are of it}: their count and the type facet, in one query."""
+    return dict(entries.values_list("record_type").annotate(n=Count("pk")).order_by())
+
+
+def facet_counts(entries, types):
+    """How many of `entries` there are of each type (`types`, from type_counts), year, country and
+    pillar, most first."""
+    ids = entries.values("pk")
+    years = entries.exclude(year=None).values_list("year").annotate(n=Count("pk")).order_by("-year")
+    countries = (
+        Country.objects.filter(search_entries__in=ids).annotate(n=Count("search_entries")).order_by("-n", "name_en")
+    )
+    pillars = Pillar.objects.filter(search_entries__in=ids).annotate(n=Count("search_entries")).order_by("-n", "slug")
+    return {
+        "type": [(model, types[model._meta.model_name]) for model in CONTENT_MODELS if model._meta.model_name in types],
+        "year": list(years),
+        "country": [(country, country.n) for country in countries],
+        "pillar": [(pillar, pillar.n) for pillar in pillars],
+    }
+
+
+def suggestion_for(query, language):
+    """The query with its unknown words replaced by the nearest words of the index, or ""."""
+    words = [fold(word) for word in query.words() if len(word) >= 4 and not word.isdigit()]
+    unknown = [word for word in dict.fromkeys(words) if word not in engines.known_terms(words, language)]
+    corrections = {}
+    for word in unknown[:MAX_CORRECTIONS]:
+        candidates = engines.similar_terms(word, language)
+        scored = [
+            (difflib.SequenceMatcher(None, word, term).ratio(), -abs(len(term) - len(word)), term)
+            for term in candidates
+        ]
+        best = max(scored, default=None)
+        if best and best[0] >= SIMILAR_ENOUGH:
+            corrections[word] = best[2]
+    return query.replaced(corrections) if corrections else ""
+
+
+def find(text, filters=None, page=1):
+    """The records `text` finds, best first, a page at a time, with facets and a suggestion.
+
+    A bounded number of queries whatever the number of records: the count by type (the type
+    facet too), the page, its snippets, one query per content type on the page, the other three
+    facets, and for a suggestion a few more (the words known, the similar words of each unknown
+    one, the suggestion's count).
+    """
+    flush()
+    filters = filters or {}
+    language = active_language()
+    query = parse(text)
+    results = Results(query=query)
+    if not query:
+        return results
+    entries = narrowed(engines.matching(query, language), filters)
+    types = type_counts(entries)
+    results.count = sum(types.values())
+    if results.count < FEW and (suggestion := suggestion_for(query, language)):
+        suggested = parse(suggestion)
+        suggested_entries = narrowed(engines.matching(suggested, language), filters)
+        suggested_types = type_counts(suggested_entries)
+        if sum(suggested_types.values()) > results.count:
+            results.suggestion = suggestion
+            if not results.count:
+                query, entries, types, results.corrected = suggested, suggested_entries, suggested_types, True
+                results.count = sum(types.values())
+    if not results.count:
+        return results
+    paginator = Paginator(engines.ranked(entries, query, language), PAGE_SIZE)
+    paginator.count = results.count
+    results.page = paginator.get_page(page)
+    results.page.object_list = rows(list(results.page.object_list), query, language)
+    results.facets = facet_counts(entries, types)
+    return results
+
+
+def rows(entries, query, language):
+    """What each result on the page shows: its record (with its date and place) and snippet."""
+    snippets = engines.snippets([entry.pk for entry in entries], query, language)
+    by_type = {}
+    for entry in entries:
+        by_type.setdefault(entry.record_type, []).append(entry.record_id)
+    records = {}
+    for name, ids in by_type.items():
+        model = content_model(name)
+        for record in model.objects.listed().filter(pk__in=ids).select_related(*model.list_related):
+            records[name, record.pk] = record
+    return [
+        {"record": records[entry.record_type, entry.record_id], "snippet": snippets.get(entry.pk, "")}
+        for entry in entries
+        if (entry.record_type, entry.record_id) in records
+    ]
