@@ -10,7 +10,8 @@ from django_tasks_db.models import DBTaskResult
 from relations.models import Event, ImportBatch, ImportStage, KeptImportFile
 
 from .test_admin_import_export import FORMAT_INDEX, confirm, upload, url
-from .test_import_batches import HEADER, everything, events, the_file, undo_url  # noqa: F401 (a fixture)
+from .test_import_batches import HEADER, everything, the_file, undo_url
+from .test_import_batches import events as events_fixture  # noqa: F401 (the `events` fixture)
 
 
 @pytest.fixture

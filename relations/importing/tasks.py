@@ -39,7 +39,6 @@ def progress_saver(kept):
 def run(kept, *, dry_run):
     """Check (dry_run) or import the kept file; the pipeline's Result, or None when the file cannot
     be read (the kept file then says why, and is FAILED)."""
-    from ..models import ImportStage
     from ..resources import resource_for
 
     try:
