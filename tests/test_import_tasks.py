@@ -7,11 +7,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from relations.models import Event, ImportBatch, ImportStage, KeptImportFile
+from relations.models import Event, ImportBatch, ImportStage, KeptImportFile, Pillar
 
+from .factories import EventFactory
 from .test_admin_import_export import FORMAT_INDEX, confirm, upload, url
 from .test_import_batches import HEADER, everything, the_file, undo_url
-from .test_import_batches import events as events_fixture  # noqa: F401 (the `events` fixture)
+
+
+@pytest.fixture
+def events(reference_data):
+    """Those of tests/test_import_batches.py, which the_file() keeps, changes and adds to."""
+    EventFactory(slug="kept", title="Kept as it is", country=None, track=None)
+    changed = EventFactory(slug="changed", title="Before", summary="Before.", country=None, track=None)
+    changed.pillars.set(Pillar.objects.filter(slug="economic"))
 
 
 @pytest.fixture
