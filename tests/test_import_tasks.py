@@ -29,9 +29,12 @@ def large(settings):
 
 
 @pytest.fixture
-def queued(settings, large):
-    """Tasks go to the database queue, as in production, and wait for `db_worker`."""
+def queued(settings, large, monkeypatch):
+    """Tasks go to the database queue, as in production, and wait for `db_worker`. (The worker closes
+    connections that are not in autocommit between tasks, as the test's transaction is not; here it
+    must keep it, or PostgreSQL's test connection would be closed under the test.)"""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
 
 def work():
