@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from relations.models import Event, ImportBatch, ImportStage, KeptImportFile, Pillar
+from relations.models import Country, Event, ImportBatch, ImportStage, KeptImportFile, Pillar
 
 from .factories import EventFactory
 from .test_admin_import_export import FORMAT_INDEX, confirm, upload, url
@@ -126,6 +126,12 @@ def test_a_large_file_with_errors_shows_them_and_cannot_be_confirmed(admin_clien
     assert response.status_code == 302
     kept.refresh_from_db()
     assert kept.stage == ImportStage.CHECKED and everything() == before and not ImportBatch.objects.exists()
+    # "Check the same file again" after a fix in the registry: the worker checks it again.
+    Country.objects.create(code="ZZ", name_en="Zedland", name_fr="Zédie")
+    assert admin_client.post(kept.get_absolute_url()).status_code == 302
+    kept.refresh_from_db()
+    assert kept.stage == ImportStage.CHECKED and kept.preview["invalid"] == 1
+    assert [error[1] for error in kept.preview["errors"]] == ["start_date"]
 
 
 @pytest.mark.django_db
