@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from .formats import FORMATS, FORMATS_BY_NAME, ImportFileError, ImportForm
-from .importing import batches
+from .importing import batches, tasks
 from .importing import kept as kept_files
 from .importing.preview import Preview
-from .models import ImportBatch, ImportedRow
+from .models import ImportBatch, ImportedRow, ImportStage
 from .resources import resource_for
 
 
@@ -75,6 +75,12 @@ class ImportExport(ImportExportMixin):
             input_format = self.get_import_formats()[int(form.cleaned_data["format"])]
             upload = form.cleaned_data["import_file"]
             data = b"".join(upload.chunks())
+            if len(data) > settings.IMPORT_BACKGROUND_SIZE:
+                # Too large to read in the request: the import worker reads and checks it, and the
+                # preview's page shows its progress, then the preview.
+                kept = kept_files.keep(request.user, self.model, input_format.__name__.lower(), upload.name, data)
+                tasks.enqueue(kept, tasks.check_import, ImportStage.QUEUED)
+                return HttpResponseRedirect(kept.get_absolute_url())
             try:
                 dataset = input_format().create_dataset(data)
             except ImportFileError as error:
@@ -99,7 +105,35 @@ class ImportExport(ImportExportMixin):
         if kept is None:
             messages.error(request, self.gone_message())
             return HttpResponseRedirect(self.import_url())
+        if kept.stage == ImportStage.IMPORTED:
+            kept.delete()
+            self.say_recorded(request, kept.batch)
+            if kept.batch is not None:
+                return HttpResponseRedirect(kept.batch.get_absolute_url())
+            return HttpResponseRedirect(self.import_url())
+        if kept.stage == ImportStage.FAILED:
+            # The worker could not read the file (or stopped): nothing was imported; say why.
+            kept.delete()
+            messages.error(request, kept.message)
+            return HttpResponseRedirect(self.import_url())
+        if kept.stage == ImportStage.CHECKED and request.method == "POST":
+            # "Check the same file again", for a large file: queued again.
+            tasks.enqueue(kept, tasks.check_import, ImportStage.QUEUED, from_stage=ImportStage.CHECKED)
+            return HttpResponseRedirect(kept.get_absolute_url())
         return self.render_import(request, form=self.create_import_form_blank(request), kept=kept)
+
+    def say_recorded(self, request, batch):
+        messages.success(request, _("The import is done."))
+        if batch is not None:
+            messages.info(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("The import is recorded; it can be undone from its page:"),
+                    batch.get_absolute_url(),
+                    batch,
+                ),
+            )
 
     @staticmethod
     def gone_message():
@@ -111,7 +145,19 @@ class ImportExport(ImportExportMixin):
     def render_import(self, request, form, kept=None, dataset=None):
         context = {**self.admin_site.each_context(request), **self.get_import_context_data()}
         resource = resource_for(self.model)()
-        if kept is not None:
+        if kept is not None and kept.stage:
+            # A large file, checked or imported by the import worker (relations.importing.tasks).
+            context.update(kept=kept, background=True)
+            if kept.stage == ImportStage.CHECKED:
+                preview = Preview.from_json(kept.preview, request.GET.get("page", 1), request.GET.get("errors", 1))
+                context.update(preview=preview)
+                if kept.message:
+                    messages.error(request, kept.message)
+                if not preview.has_errors:
+                    context["confirm_form"] = ConfirmImportForm(initial={"kept": kept.pk})
+            else:
+                context.update(in_progress=True, refresh_seconds=3)
+        elif kept is not None:
             try:
                 dataset = dataset if dataset is not None else self.read_kept(kept)
             except ImportFileError as error:
@@ -147,6 +193,14 @@ class ImportExport(ImportExportMixin):
         if kept is None:
             messages.error(request, self.gone_message())
             return HttpResponseRedirect(self.import_url())
+        if kept.stage:
+            # A large file: imported by the import worker; its page shows the progress. Only a file
+            # whose check passed is queued, and only once however often the form is posted.
+            checked = kept.preview or {}
+            if kept.preview is None or checked.get("invalid") or checked.get("file_errors"):
+                return HttpResponseRedirect(kept.get_absolute_url())
+            tasks.enqueue(kept, tasks.run_import, ImportStage.CONFIRMED, from_stage=ImportStage.CHECKED)
+            return HttpResponseRedirect(kept.get_absolute_url())
         try:
             dataset = self.read_kept(kept)
         except ImportFileError as error:  # cannot happen for a file that was previewed; said, not a 500

@@ -1517,6 +1517,19 @@ class EditorialNote(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
+class ImportStage(models.TextChoices):
+    """Where a background import (relations.importing.tasks) has got to."""
+
+    QUEUED = "queued", _("waiting for the import worker")
+    CHECKING = "checking", _("checking")
+    CHECKED = "checked", _("checked")
+    CONFIRMED = "confirmed", _("confirmed, waiting for the import worker")
+    IMPORTING = "importing", _("importing")
+    WRITING = "writing", _("writing")
+    IMPORTED = "imported", _("imported")
+    FAILED = "failed", _("failed")
+
+
 class KeptImportFile(models.Model):
     """An uploaded file kept, server-side, from its preview to its confirmation.
 
@@ -1534,6 +1547,17 @@ class KeptImportFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     data = models.BinaryField(_("data"))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    # A file above settings.IMPORT_BACKGROUND_SIZE is checked, then imported, by the import worker
+    # (relations.importing.tasks); these say how far it has got. A small file keeps stage "".
+    stage = models.CharField(_("stage"), max_length=10, choices=ImportStage.choices, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    # The check's preview (relations.importing.preview.Preview.as_json), kept for the page to show.
+    preview = models.JSONField(_("preview"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    message = models.TextField(_("message"), blank=True)
+    batch = models.ForeignKey(
+        "ImportBatch", verbose_name=_("import"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         default_permissions = ()

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "relations",
     # Dev-only: adds the `benchmark` command and nothing else (no models, pages or templates), so it
     # is installed wherever the checkout has it; a deployment may leave the folder out.
@@ -239,6 +241,13 @@ IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", 200_000))
 IMPORT_PREVIEW_HOURS = 24
 # Rows of a preview shown on one page (changes and errors alike).
 IMPORT_PREVIEW_PAGE_SIZE = 100
+# A file larger than this (bytes) is checked and imported off the request, by the import worker
+# (`manage.py db_worker`, see README "Deploy"), with a progress bar in the admin; smaller files are
+# checked and imported in the request, so `make run` needs no worker for them.
+IMPORT_BACKGROUND_SIZE = int(os.environ.get("DJANGO_IMPORT_BACKGROUND_SIZE", 1024 * 1024))
+# Background tasks (Django's tasks framework, backported by django-tasks): queued in the database
+# (django-tasks-db), run by `manage.py db_worker`. Tests run them in the request (ImmediateBackend).
+TASKS = {"default": {"BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # ---------------------------------------------------------------------------------------------
 # Security. See docs/security.md for what each setting defends against and its limits.

@@ -26,6 +26,13 @@ def downloads_written_at_once_unbounded(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks (large imports, relations.importing.tasks) run in the request, as they are
+    queued; tests/test_import_tasks.py also queues them in the database and runs the worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(settings):
     """Every test starts with an empty cache (the public pages' cache is in process memory)."""
     caches[settings.PAGE_CACHE_ALIAS].clear()

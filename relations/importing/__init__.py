@@ -30,8 +30,11 @@ from .writer import Writer
 class Import:
     """One import of a dataset through a resource (relations.resources.RelationsResource)."""
 
-    def __init__(self, resource, *, dry_run, user=None, store_instance=False, batch_file=None):
+    def __init__(self, resource, *, dry_run, user=None, store_instance=False, batch_file=None, progress=None):
         self.resource = resource
+        # Called with (rows read, rows) after each batch of rows, and with (rows, rows, True) just
+        # before the writes: how a background import shows its progress (relations.importing.tasks).
+        self.progress = progress
         self.model = resource._meta.model
         self.dry_run = dry_run
         # (file name, SHA-256) of a confirmed import to record as an ImportBatch (relations.importing.batches)
@@ -65,6 +68,8 @@ class Import:
             pending_batch = [PendingRow(number, row) for number, row in batch]
             self.read_batch(pending_batch, columns, seen_keys)
             pending.extend(pending_batch)
+            if self.progress is not None:
+                self.progress(len(pending), result.total_rows)
         self.checks.check_unique(pending, columns, self.key_columns)
         self.checks.check_self_references(pending, seen_keys)
         self.checks.check_cycles(pending, columns)
@@ -79,6 +84,8 @@ class Import:
             first = (result.invalid_rows or result.error_rows)[0]
             raise exceptions.ImportError(getattr(first, "error", None) or first.errors[0].error, number=first.number)
         if not failed and not self.dry_run:
+            if self.progress is not None:
+                self.progress(len(pending), result.total_rows, True)
             self.write(result, pending, columns, raise_errors)
         return result
 

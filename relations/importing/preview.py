@@ -26,8 +26,14 @@ def shown(value):
     return "" if value in (None, "---") else str(value)
 
 
+#: The most errors and changes a background check keeps for its preview (the counts are exact).
+KEPT_ROWS = 1000
+
+
 class Preview:
     def __init__(self, result, page=1, errors_page=1):
+        if result is None:  # from_json
+            return
         totals = result.totals
         self.new = totals[RowResult.IMPORT_TYPE_NEW]
         self.changed = totals[RowResult.IMPORT_TYPE_UPDATE]
@@ -47,3 +53,40 @@ class Preview:
             row for row in result.rows if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)
         ]
         self.changes = Paginator(changes, size).get_page(page)
+
+    def as_json(self):
+        """What a background check keeps of its preview: the counts, the file's errors, and the first
+        KEPT_ROWS errors and changes (the page says when there are more)."""
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "invalid": self.invalid,
+            "file_errors": self.file_errors,
+            "errors": [list(error) for error in self.errors.paginator.object_list[:KEPT_ROWS]],
+            "error_count": self.errors.paginator.count,
+            "changes": [
+                {
+                    "number": row.number,
+                    "key": str(row.key),
+                    "import_type": row.import_type,
+                    "diff": [[str(c), shown(old), shown(new)] for c, old, new in row.diff],
+                }
+                for row in self.changes.paginator.object_list[:KEPT_ROWS]
+            ],
+            "change_count": self.changes.paginator.count,
+        }
+
+    @classmethod
+    def from_json(cls, data, page=1, errors_page=1):
+        """The preview a background check kept (as_json), paged like one computed in the request."""
+        preview = cls(None)
+        for name in ("new", "changed", "unchanged", "invalid", "file_errors"):
+            setattr(preview, name, data[name])
+        preview.has_errors = bool(preview.file_errors or preview.invalid)
+        size = settings.IMPORT_PREVIEW_PAGE_SIZE
+        preview.errors = Paginator([CellError(*error) for error in data["errors"]], size).get_page(errors_page)
+        preview.changes = Paginator(data["changes"], size).get_page(page)
+        preview.errors_left_out = data["error_count"] - len(data["errors"])
+        preview.changes_left_out = data["change_count"] - len(data["changes"])
+        return preview
