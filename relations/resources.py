@@ -181,6 +181,7 @@ class RelationsResource(resources.ModelResource):
             user=kwargs.get("user"),
             store_instance=store_instance,
             batch_file=kwargs.get("batch_file"),
+            file_name=kwargs.get("file_name"),
         )
         return job.run(dataset, raise_errors=raise_errors, collect_failed_rows=collect_failed_rows)
 

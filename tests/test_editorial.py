@@ -583,3 +583,41 @@ def test_any_two_versions_can_be_compared(client, roles):
     for bad in ({"a": "x", "b": "1"}, {"a": first.history_id}, {"a": first.history_id, "b": first.history_id}):
         response = client.get(compare, bad, follow=True)
         assert messages_of(response)[-1] == "Choose two different versions of this record to compare."
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_import_is_labelled_in_the_history_and_makes_an_older_form_stale(client, roles, reference_data):
+    from .test_admin_import_export import confirm, upload
+
+    publisher = user_with("Publisher")
+    importer = User.objects.create_superuser("importer", password="a long password here")
+    event = EventFactory(slug="forum", publication_status=DRAFT, title="Forum", summary="Before.", country=None)
+    client.force_login(publisher)
+    url, opened = change_form(client, event)  # opened before the import
+    version = event.version
+
+    client.force_login(importer)
+    content = (
+        "slug,title_en,title_fr,summary_en,summary_fr,kind,start_date,end_date,country,pillars\r\n"
+        "forum,Forum,Forum (FR),After the import.,Après l’importation.,dialogue,2016-06-15,,,\r\n"
+    ).encode()
+    assert confirm(client, Event, upload(client, Event, content, name="forums-2016.csv")).status_code == 302
+    event.refresh_from_db()
+    assert event.summary_en == "After the import." and event.version == version + 1
+    assert event.history.first().history_change_reason == "Imported from forums-2016.csv"
+
+    client.force_login(publisher)
+    response = post(client, url, opened, title_en="Forum, renamed")
+    assert response.status_code == 200
+    (message,) = response.context["adminform"].form.non_field_errors()
+    assert message.startswith("Not saved: importer saved this record after you opened it. Changed meanwhile:")
+    assert "Summary (English)" in message
+    event.refresh_from_db()
+    assert (event.title_en, event.summary_en) == ("Forum", "After the import.")
+    for language, label in [("en", "Imported from forums-2016.csv"), ("fr", "Importé depuis forums-2016.csv")]:
+        with translation_override(language):
+            html = client.get(admin_url(event, "history", event.pk), HTTP_ACCEPT_LANGUAGE=language).content
+        assert label in html.decode()

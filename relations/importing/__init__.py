@@ -29,7 +29,7 @@ from .writer import Writer
 class Import:
     """One import of a dataset through a resource (relations.resources.RelationsResource)."""
 
-    def __init__(self, resource, *, dry_run, user=None, store_instance=False, batch_file=None):
+    def __init__(self, resource, *, dry_run, user=None, store_instance=False, batch_file=None, file_name=None):
         self.resource = resource
         self.model = resource._meta.model
         self.dry_run = dry_run
@@ -41,7 +41,7 @@ class Import:
         self.reader = RowReader(self.model, self.lookups)
         self.checks = RowChecks(resource, user, self.lookups)
         self.results = RowResults(resource, self.lookups, dry_run, store_instance)
-        self.writer = Writer(self.model, self.key_columns, self.batch_size, user)
+        self.writer = Writer(self.model, self.key_columns, self.batch_size, user, file_name)
 
     def run(self, dataset, raise_errors=False, collect_failed_rows=False):
         resource = self.resource
