@@ -585,6 +585,32 @@ def test_any_two_versions_can_be_compared(client, roles):
         assert messages_of(response)[-1] == "Choose two different versions of this record to compare."
 
 
+@pytest.mark.django_db
+def test_comparing_two_versions_covers_citations_and_heads_of_mission(client, roles):
+    client.force_login(user_with("Publisher"))
+    mission = MissionFactory(publication_status=DRAFT, title="Mission")
+    first = mission.history.first()
+    citation = CitationFactory(event=None, mission=mission, quote="The old quote.", locator="p. 1")
+    head = HeadOfMissionFactory(mission=mission, name="A. Envoy")
+    mission.save()
+    second = mission.history.first()
+    citation.quote = "The new quote."
+    citation.save()
+    head.delete()
+    mission.save()
+    third = mission.history.first()
+    compare = reverse("admin:relations_mission_versions_compare", args=[mission.pk])
+
+    rows = client.get(compare, {"a": second.history_id, "b": third.history_id}).context["rows"]
+    assert (f"Citation: {citation}: Quote", "The old quote.", "The new quote.") in rows
+    assert (f"Head of mission: {head}", "removed", "") in rows
+    rows = client.get(compare, {"a": first.history_id, "b": second.history_id}).context["rows"]
+    assert [row for row in rows if row[0].startswith("Citation")] == [(f"Citation: {citation}", "", "added")]
+    french = client.get(compare, {"a": second.history_id, "b": third.history_id}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert (f"Citation\u00a0: {citation}\u00a0: Extrait", "The old quote.", "The new quote.") in french.context["rows"]
+    assert (f"Chef de mission\u00a0: {head}", "suppression", "") in french.context["rows"]
+
+
 # --- imports ------------------------------------------------------------------------------------
 
 

@@ -105,7 +105,10 @@ def test_an_editors_correction_goes_live_only_once_a_publisher_approves_it(brows
 
 def test_the_new_admin_pages_meet_wcag_in_french(browser, server, people):
     event = EventFactory(title="Dialogue", summary="Live.")
+    first = event.history.get()
+    CitationFactory(event=event, quote="Cited.")
     event.save()  # a second version, for the History page's comparison form
+    second = event.history.first()
     editor = sign_in(browser, server, "editor", locale="fr-CA")
     editor.goto(f"{server.url}/admin/relations/event/{event.pk}/change/")
     editor.fill("#id_summary_en", "Draft.")
@@ -121,6 +124,9 @@ def test_the_new_admin_pages_meet_wcag_in_french(browser, server, people):
     assert editor.locator(".versions-compare-form").count() == 1
     # Its new parts (simple-history's own intro paragraph is not ours).
     assert_accessible(editor, ".versions-compare-form, .editorial-history")
+    editor.goto(f"{server.url}/admin/relations/event/{event.pk}/history/compare/?a={first.pk}&b={second.pk}")
+    assert "Citation\u00a0:" in editor.locator(".draft-diff").inner_text()
+    assert_accessible(editor)
 
 
 def test_a_go_live_scheduled_in_the_admin_is_taken_by_the_command(browser, server, people):
