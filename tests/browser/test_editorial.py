@@ -150,3 +150,7 @@ def test_a_go_live_scheduled_in_the_admin_is_taken_by_the_command(browser, serve
     assert "Ministerial Meeting" in anonymous.locator("main").inner_text()
     publisher.goto(f"{server.url}/admin/relations/event/{event.pk}/history/")
     assert "Scheduled step taken" in publisher.locator("#change-history").inner_text()
+    older, newer = event.history.last(), event.history.first()
+    publisher.goto(f"{server.url}/admin/relations/event/{event.pk}/history/compare/?a={older.pk}&b={newer.pk}")
+    assert "Publication status" in publisher.locator(".draft-diff").inner_text()
+    assert_accessible(publisher)
