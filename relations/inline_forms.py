@@ -52,6 +52,8 @@ class LoadedForm(forms.ModelForm):
 class LoadedFormSet(forms.BaseInlineFormSet):
     """Rows loaded once with their foreign keys; each row's fields find them there."""
 
+    known_relations = ()
+
     def get_queryset(self):
         if not hasattr(self, "_queryset"):
             self._queryset = super().get_queryset().select_related(*self.known_relations)
