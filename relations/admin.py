@@ -17,6 +17,7 @@ from . import workflow
 from .drafts import EditorialViewsAdmin, RecordForm, WorkingCopyAdmin
 from .i18n import LANGUAGE_CODES, localized
 from .import_admin import ImportExport as ImportExportViews
+from .inline_forms import LoadedInline
 from .models import (
     CITED_FIELDS,
     CONTENT_MODELS,
@@ -215,7 +216,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().revert_disabled(request, obj) or not self.has_change_permission(request, current)
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(LoadedInline, admin.StackedInline):
     model = Citation
     extra = 0
     min_num = 0

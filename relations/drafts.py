@@ -23,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
@@ -70,6 +71,50 @@ def part_changes(record):
             )
     rows.sort(key=lambda row: row["when"], reverse=True)
     return rows
+
+
+def parts_between(record, older, newer):
+    """How `record`'s citations and heads of mission differ between the times of two of its versions,
+    field by field: [(label, old, new)]. Each part's state at a time is its latest historical row
+    saved by then (the parts' history is kept beside the record's, so rows are matched by time).
+    One query per kind of part."""
+    parts = [(Citation, {record._meta.model_name + "_id": record.pk})]
+    if isinstance(record, Mission):
+        parts.append((HeadOfMission, {"mission_id": record.pk}))
+    rows = []
+    for model, lookup in parts:
+        states = ({}, {})
+        entries = model.history.filter(**lookup, history_date__lte=newer.history_date).order_by("history_date")
+        for entry in entries[: PART_CHANGES_LIMIT * 10]:
+            for state, version in zip(states, (older, newer), strict=True):
+                if entry.history_date <= version.history_date:
+                    if entry.history_type == "-":
+                        state.pop(entry.id, None)
+                    else:
+                        state[entry.id] = entry
+        before, after = states
+        labels = {field.name: capfirst(field.verbose_name) for field in model._meta.fields}
+        excluded = [name for name in lookup if name != "id"] + ["id"]
+        excluded = [model._meta.get_field(name.removesuffix("_id")).name for name in excluded]
+        kind = capfirst(model._meta.verbose_name)
+        for part_id in sorted(set(before) | set(after)):
+            old, new = before.get(part_id), after.get(part_id)
+            name = gettext("%(kind)s: %(part)s") % {"kind": kind, "part": (new or old).history_object}
+            if old is None:
+                rows.append((name, "", pgettext("a part in two versions", "added")))
+            elif new is None:
+                rows.append((name, pgettext("a part in two versions", "removed"), ""))
+            else:
+                delta = new.diff_against(old, excluded_fields=excluded, foreign_keys_are_objs=False)
+                rows += [
+                    (
+                        gettext("%(part)s: %(field)s") % {"part": name, "field": labels.get(c.field, c.field)},
+                        display(c.old),
+                        display(c.new),
+                    )
+                    for c in delta.changes
+                ]
+    return rows[:PART_CHANGES_LIMIT]
 
 
 def display(value):
@@ -464,7 +509,8 @@ class EditorialViewsAdmin:
             "rows": [
                 (labels.get(change.field, change.field), display(change.old), display(change.new))
                 for change in delta.changes
-            ],
+            ]
+            + parts_between(obj, older, newer),
             "change_url": self._change_url(obj),
             "history_url": reverse(admin_urlname(self.opts, "history"), args=[obj.pk]),
         }

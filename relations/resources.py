@@ -182,6 +182,7 @@ class RelationsResource(resources.ModelResource):
             store_instance=store_instance,
             batch_file=kwargs.get("batch_file"),
             progress=kwargs.get("progress"),
+            file_name=kwargs.get("file_name"),
         )
         return job.run(dataset, raise_errors=raise_errors, collect_failed_rows=collect_failed_rows)
 

@@ -410,6 +410,12 @@ def schedule(record, user, *, publish_at=None, archive_at=None):
 SCHEDULED_REASON = "Scheduled step"
 PUBLISHED_REASON = "Published draft changes"
 RESTORED_REASON = "Restored from the version of "
+IMPORTED_REASON = "Imported from "
+
+
+def imported_reason(file_name):
+    """A record's history entry for an import, labelled with its file's name where it has one."""
+    return (IMPORTED_REASON + file_name)[:100] if file_name else IMPORTED_REASON.strip()
 
 
 def restored_reason(version_date):
@@ -424,6 +430,10 @@ def reason_label(reason):
         return _("Scheduled step taken")
     if reason == PUBLISHED_REASON:
         return _("Draft changes published")
+    if reason == IMPORTED_REASON.strip():
+        return _("Imported")
+    if reason.startswith(IMPORTED_REASON):
+        return _("Imported from %(file)s") % {"file": reason.removeprefix(IMPORTED_REASON)}
     if reason.startswith(RESTORED_REASON):
         when = parse_datetime(reason.removeprefix(RESTORED_REASON))
         if when is not None:

@@ -7,16 +7,21 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import override as translation_override
 
 from relations import workflow
-from relations.models import EditorialNote, Mission, Pillar, Revision
+from relations.models import EditorialNote, Event, Mission, Pillar, Revision
 from relations.workflow import PublicationStatus
 
-from .factories import CitationFactory, EventFactory, HeadOfMissionFactory, PillarFactory
+from .factories import (
+    CitationFactory,
+    EventFactory,
+    HeadOfMissionFactory,
+    MissionFactory,
+    OrganisationFactory,
+    PillarFactory,
+)
 
 DRAFT, REVIEW, PUBLISHED, ARCHIVED = PublicationStatus
 
@@ -410,7 +415,9 @@ def test_the_admins_first_page_lists_what_awaits_review_for_a_publisher(client, 
 
 
 def make_records(count, user):
-    """Records in every status, each with a citation; the published ones with submitted draft changes."""
+    """`count` records in every status, each with a citation, the published ones with submitted draft
+    changes; and a live event with `count` citations, pillars and organisations (links), and drafts
+    changes; a live mission with `count` heads of mission. Returns the change forms' URLs."""
     for number in range(count):
         event = EventFactory(publication_status=[DRAFT, REVIEW, PUBLISHED][number % 3])
         CitationFactory(event=event)
@@ -418,25 +425,36 @@ def make_records(count, user):
             revision = workflow.save_revision(event, {"summary_en": ["Draft."]}, user)
             revision.submitted_at = event.updated_at
             revision.save()
+    event = EventFactory()
+    CitationFactory.create_batch(count, event=event)
+    event.pillars.set(PillarFactory.create_batch(count))
+    event.organisations.set(OrganisationFactory.create_batch(count))
+    mission = MissionFactory()
+    HeadOfMissionFactory.create_batch(count, mission=mission)
+    return [admin_url(event, "change", event.pk), admin_url(mission, "change", mission.pk)]
+
+
+# The same bound at both sizes: a page whose queries grew with the records, citations, heads of
+# mission or links would pass at 3 and fail at 30.
+QUERY_BOUNDS = {"dashboard": 38, "event": 16, "event draft": 27, "mission": 13}
 
 
 @pytest.mark.django_db
-def test_dashboard_and_change_form_queries_do_not_grow_with_the_data(client, publisher, django_assert_max_num_queries):
+@pytest.mark.parametrize("size", [3, 30])
+def test_dashboard_and_change_form_queries_are_bounded_at_two_sizes(
+    client, publisher, size, django_assert_max_num_queries
+):
     client.force_login(publisher)
-    make_records(3, publisher)
-    live = EventFactory()
-    url, data = change_form(client, live)
+    event_url, mission_url = make_records(size, publisher)
+    pages = {"dashboard": reverse("admin:index"), "event": event_url, "mission": mission_url}
+    for name, page in pages.items():
+        with django_assert_max_num_queries(QUERY_BOUNDS[name]):
+            assert client.get(page).status_code == 200
+    url, data = change_form(client, Event.objects.get(pk=event_url.split("/")[-3]))
     post(client, url, data, summary_en="Draft.")
-    pages = [reverse("admin:index"), url]
-    counts = {}
-    for page in pages:
-        with CaptureQueriesContext(connection) as few:
-            assert client.get(page).status_code == 200
-        counts[page] = len(few.captured_queries)
-    make_records(30, publisher)
-    for page in pages:
-        with django_assert_max_num_queries(counts[page]):
-            assert client.get(page).status_code == 200
+    with django_assert_max_num_queries(QUERY_BOUNDS["event draft"]):
+        response = client.get(event_url)
+    assert "Draft." in response.content.decode()
 
 
 # --- reference data -----------------------------------------------------------------------------
@@ -565,3 +583,67 @@ def test_any_two_versions_can_be_compared(client, roles):
     for bad in ({"a": "x", "b": "1"}, {"a": first.history_id}, {"a": first.history_id, "b": first.history_id}):
         response = client.get(compare, bad, follow=True)
         assert messages_of(response)[-1] == "Choose two different versions of this record to compare."
+
+
+@pytest.mark.django_db
+def test_comparing_two_versions_covers_citations_and_heads_of_mission(client, roles):
+    client.force_login(user_with("Publisher"))
+    mission = MissionFactory(publication_status=DRAFT, title="Mission")
+    first = mission.history.first()
+    citation = CitationFactory(event=None, mission=mission, quote="The old quote.", locator="p. 1")
+    head = HeadOfMissionFactory(mission=mission, name="A. Envoy")
+    mission.save()
+    second = mission.history.first()
+    citation.quote = "The new quote."
+    citation.save()
+    head.delete()
+    mission.save()
+    third = mission.history.first()
+    compare = reverse("admin:relations_mission_versions_compare", args=[mission.pk])
+
+    rows = client.get(compare, {"a": second.history_id, "b": third.history_id}).context["rows"]
+    assert (f"Citation: {citation}: Quote", "The old quote.", "The new quote.") in rows
+    assert (f"Head of mission: {head}", "removed", "") in rows
+    rows = client.get(compare, {"a": first.history_id, "b": second.history_id}).context["rows"]
+    assert [row for row in rows if row[0].startswith("Citation")] == [(f"Citation: {citation}", "", "added")]
+    french = client.get(compare, {"a": second.history_id, "b": third.history_id}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert (f"Citation\u00a0: {citation}\u00a0: Extrait", "The old quote.", "The new quote.") in french.context["rows"]
+    assert (f"Chef de mission\u00a0: {head}", "suppression", "") in french.context["rows"]
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_import_is_labelled_in_the_history_and_makes_an_older_form_stale(client, roles, reference_data):
+    from .test_admin_import_export import confirm, upload
+
+    publisher = user_with("Publisher")
+    importer = User.objects.create_superuser("importer", password="a long password here")
+    event = EventFactory(slug="forum", publication_status=DRAFT, title="Forum", summary="Before.", country=None)
+    client.force_login(publisher)
+    url, opened = change_form(client, event)  # opened before the import
+    version = event.version
+
+    client.force_login(importer)
+    content = (
+        "slug,title_en,title_fr,summary_en,summary_fr,kind,start_date,end_date,country,pillars\r\n"
+        "forum,Forum,Forum (FR),After the import.,Après l’importation.,dialogue,2016-06-15,,,\r\n"
+    ).encode()
+    assert confirm(client, Event, upload(client, Event, content, name="forums-2016.csv")).status_code == 302
+    event.refresh_from_db()
+    assert event.summary_en == "After the import." and event.version == version + 1
+    assert event.history.first().history_change_reason == "Imported from forums-2016.csv"
+
+    client.force_login(publisher)
+    response = post(client, url, opened, title_en="Forum, renamed")
+    assert response.status_code == 200
+    (message,) = response.context["adminform"].form.non_field_errors()
+    assert message.startswith("Not saved: importer saved this record after you opened it. Changed meanwhile:")
+    assert "Summary (English)" in message
+    event.refresh_from_db()
+    assert (event.title_en, event.summary_en) == ("Forum", "After the import.")
+    for language, label in [("en", "Imported from forums-2016.csv"), ("fr", "Importé depuis forums-2016.csv")]:
+        with translation_override(language):
+            html = client.get(admin_url(event, "history", event.pk), HTTP_ACCEPT_LANGUAGE=language).content
+        assert label in html.decode()

@@ -30,7 +30,9 @@ from .writer import Writer
 class Import:
     """One import of a dataset through a resource (relations.resources.RelationsResource)."""
 
-    def __init__(self, resource, *, dry_run, user=None, store_instance=False, batch_file=None, progress=None):
+    def __init__(
+        self, resource, *, dry_run, user=None, store_instance=False, batch_file=None, progress=None, file_name=None
+    ):
         self.resource = resource
         # Called with (rows read, rows) after each batch of rows, and with (rows, rows, True) just
         # before the writes: how a background import shows its progress (relations.importing.tasks).
@@ -45,7 +47,7 @@ class Import:
         self.reader = RowReader(self.model, self.lookups)
         self.checks = RowChecks(resource, user, self.lookups)
         self.results = RowResults(resource, self.lookups, dry_run, store_instance)
-        self.writer = Writer(self.model, self.key_columns, self.batch_size, user)
+        self.writer = Writer(self.model, self.key_columns, self.batch_size, user, file_name)
 
     def run(self, dataset, raise_errors=False, collect_failed_rows=False):
         resource = self.resource

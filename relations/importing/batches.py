@@ -180,7 +180,13 @@ def restore(model, user, batch, rows, instances, many):
         by_fields.setdefault(plain, []).append(instance)
         for name in set(row.before) & many:
             getattr(instance, name).set(row.before[name])
+    versioned = any(f.name == "version" for f in model._meta.fields)
     for fields, group in by_fields.items():
+        if fields and versioned:
+            # An undo is a new version too: a form opened before it is stale (relations.importing.writer).
+            for instance in group:
+                instance.version = (instance.version or 0) + 1
+            fields = (*fields, "version")
         if fields:
             if hasattr(model, "history"):
                 bulk_update_with_history(group, model, list(fields), default_user=user, default_change_reason=reason)

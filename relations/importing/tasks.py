@@ -48,7 +48,7 @@ def run(kept, *, dry_run):
         return None
     type(kept).objects.filter(pk=kept.pk).update(rows_total=len(dataset), rows_done=0)
     resource = resource_for(get_model(kept))()
-    kwargs = {"user": kept.user, "progress": progress_saver(kept)}
+    kwargs = {"user": kept.user, "progress": progress_saver(kept), "file_name": kept.file_name}
     if not dry_run:
         kwargs.update(retain_instance_in_row_result=True, batch_file=(kept.file_name, kept.sha256))
     del kept.data  # the dataset holds the rows now; the worker need not keep the bytes too

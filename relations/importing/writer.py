@@ -2,13 +2,16 @@
 with django-simple-history's bulk helpers, so that each record gets its history entry.
 
 Bulk writes send no signals, and none of these drops the page cache: the pipeline does, once,
-when the writes are done (relations.importing.Import.write).
+when the writes are done (relations.importing.Import.write). Nor do they run `Record.save()`, which
+makes every save a new version: an update here bumps `version` itself, so that an admin form opened
+before the import is refused as stale rather than overwriting it. Each history entry is labelled
+with the file's name (relations.workflow.imported_reason).
 """
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .. import workflow
 from .columns import batched
 
 #: Rows per UPDATE. bulk_update() writes one CASE WHEN branch per row for each field, which the
@@ -17,8 +20,9 @@ UPDATE_BATCH_SIZE = 250
 
 
 class Writer:
-    def __init__(self, model, key_columns, batch_size, user):
+    def __init__(self, model, key_columns, batch_size, user, file_name=None):
         self.model = model
+        self.file_name = file_name
         self.key_columns = key_columns
         self.batch_size = batch_size
         self.user = user
@@ -50,6 +54,10 @@ class Writer:
                 for item in changed:
                     item.instance.updated_at = now
                 update_fields.append("updated_at")
+            if any(f.name == "version" for f in model._meta.fields):
+                for item in changed:
+                    item.instance.version = (item.instance.version or 0) + 1
+                update_fields.append("version")
             self.update_records([item.instance for item in changed], update_fields)
         self_ref_fields = sorted({attr for item in pending for attr in item.self_refs})
         if fixed:
@@ -70,7 +78,10 @@ class Writer:
         keeps history."""
         if self.keeps_history():
             bulk_create_with_history(
-                instances, self.model, batch_size=self.batch_size, **self.history_kwargs(_("Imported"))
+                instances,
+                self.model,
+                batch_size=self.batch_size,
+                **self.history_kwargs(workflow.imported_reason(self.file_name)),
             )
         else:
             self.model._default_manager.bulk_create(instances, batch_size=self.batch_size)
@@ -84,7 +95,7 @@ class Writer:
                 self.model,
                 fields,
                 batch_size=UPDATE_BATCH_SIZE,
-                **self.history_kwargs(_("Updated by import")),
+                **self.history_kwargs(workflow.imported_reason(self.file_name)),
             )
         else:
             self.model._default_manager.bulk_update(instances, fields, batch_size=UPDATE_BATCH_SIZE)

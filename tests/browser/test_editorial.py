@@ -1,12 +1,18 @@
 """The editorial journey in real Chromium, through the admin as staff use it: an editor corrects a
 live record, submits it with a comment; a publisher finds it on the dashboard, compares, returns
-it; the editor fixes it; the publisher publishes; the public page shows the change. The new admin
+it; the editor fixes it; the publisher publishes; the public page shows the change. A publisher
+schedules a go-live in the admin and `publish_scheduled` (as cron runs it) takes it. The new admin
 pages meet WCAG 2.1 AA (axe) in English and French."""
+
+from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.utils import timezone
+
+from relations.models import Event, PublicationStatus
 
 from ..factories import CitationFactory, EventFactory
 from .test_accessibility import WCAG_TAGS, describe
@@ -99,7 +105,10 @@ def test_an_editors_correction_goes_live_only_once_a_publisher_approves_it(brows
 
 def test_the_new_admin_pages_meet_wcag_in_french(browser, server, people):
     event = EventFactory(title="Dialogue", summary="Live.")
+    first = event.history.get()
+    CitationFactory(event=event, quote="Cited.")
     event.save()  # a second version, for the History page's comparison form
+    second = event.history.first()
     editor = sign_in(browser, server, "editor", locale="fr-CA")
     editor.goto(f"{server.url}/admin/relations/event/{event.pk}/change/")
     editor.fill("#id_summary_en", "Draft.")
@@ -115,3 +124,33 @@ def test_the_new_admin_pages_meet_wcag_in_french(browser, server, people):
     assert editor.locator(".versions-compare-form").count() == 1
     # Its new parts (simple-history's own intro paragraph is not ours).
     assert_accessible(editor, ".versions-compare-form, .editorial-history")
+    editor.goto(f"{server.url}/admin/relations/event/{event.pk}/history/compare/?a={first.pk}&b={second.pk}")
+    assert "Citation\u00a0:" in editor.locator(".draft-diff").inner_text()
+    assert_accessible(editor)
+
+
+def test_a_go_live_scheduled_in_the_admin_is_taken_by_the_command(browser, server, people):
+    event = EventFactory(title="Ministerial Meeting", publication_status=PublicationStatus.REVIEW)
+    public = f"{server.url}{event.get_absolute_url()}"
+    publisher = sign_in(browser, server, "publisher")
+    publisher.goto(f"{server.url}/admin/relations/event/{event.pk}/change/")
+    # A minute ago, in the site's time zone as the field is read: due when the command next runs.
+    due = timezone.localtime(timezone.now() - timedelta(minutes=1))
+    publisher.fill("#publish-at", due.strftime("%Y-%m-%dT%H:%M"))
+    publisher.click("text=Save the schedule")
+    assert "Schedule saved." in flash(publisher)
+    assert "Scheduled to be published on" in publisher.locator(".editorial-scheduled").inner_text()
+    anonymous = browser.new_page()
+    assert anonymous.goto(public).status == 404  # scheduling alone publishes nothing
+
+    call_command("publish_scheduled", verbosity=0)
+
+    assert Event.objects.get(pk=event.pk).publication_status == PublicationStatus.PUBLISHED
+    assert anonymous.goto(public).status == 200
+    assert "Ministerial Meeting" in anonymous.locator("main").inner_text()
+    publisher.goto(f"{server.url}/admin/relations/event/{event.pk}/history/")
+    assert "Scheduled step taken" in publisher.locator("#change-history").inner_text()
+    older, newer = event.history.last(), event.history.first()
+    publisher.goto(f"{server.url}/admin/relations/event/{event.pk}/history/compare/?a={older.pk}&b={newer.pk}")
+    assert "Publication status" in publisher.locator(".draft-diff").inner_text()
+    assert_accessible(publisher)

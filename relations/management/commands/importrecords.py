@@ -41,7 +41,7 @@ class Command(BaseCommand):
                     continue
                 # Not a dry run here even with --dry-run: a later file may need this one's
                 # records; the whole transaction is rolled back below instead.
-                result = resource_class().import_data(dataset, dry_run=False)
+                result = resource_class().import_data(dataset, dry_run=False, file_name=path.name)
                 totals = ", ".join(f"{count} {kind}" for kind, count in result.totals.items() if count)
                 self.stdout.write(f"{path}: {totals or 'nothing'}")
                 for line in error_lines(result):
