@@ -24,6 +24,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
 from . import workflow
+from .cache import per_generation
 from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import FormKeyMultipleChoiceField, filterset_for
@@ -70,7 +71,9 @@ def crumb(model):
 
 
 def home(request):
-    totals, decade_counts = counts_by_decade(decade_range())
+    span = decade_range()
+    # Every listed record counted: once per change.
+    totals, decade_counts = per_generation("home-decades", lambda: counts_by_decade(span), vary=list(span))
     sections = []
     for model in CONTENT_MODELS:
         count = totals[model]
