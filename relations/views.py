@@ -181,6 +181,9 @@ class RecordListView(FilterMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        # The filters set, each value a link that removes it; and what each checkbox would list.
+        context["chips"] = self.filterset.active_filters(self.request)
+        context["option_counts"] = self.filterset.option_counts()
         context["title"] = self.model._meta.verbose_name_plural
         context["name"] = self.model._meta.verbose_name
         context["model_name"] = self.model._meta.model_name
