@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
@@ -102,6 +103,41 @@ def shade_of(count, steps):
     return next(i + 1 for i, (_first, last) in enumerate(steps) if count <= last)
 
 
+# Missions at one place drawn one by one up to this many; beyond, one marker for them all, naming
+# the first few, which links to the missions list of that country.
+MISSIONS_PER_MARKER = 5
+
+
+def mission_markers(geometry):
+    """Canada's listed missions and offices in the region, by place (their city, or the country's
+    middle): a marker each, or one for a place with more than MISSIONS_PER_MARKER (one query)."""
+    places = {}
+    for mission in Mission.objects.listed().select_related("country").order_by(localized("title")):
+        shape = geometry["countries"].get(mission.country.code)
+        point = geometry["cities"].get(mission.city_en) or (shape and shape["anchor"])
+        if point:
+            place = places.setdefault(tuple(point), {"missions": [], "count": 0, "country": mission.country})
+            place["count"] += 1
+            if len(place["missions"]) <= MISSIONS_PER_MARKER:
+                place["missions"].append(mission)
+    markers = []
+    for (x, y), place in places.items():
+        if place["count"] <= MISSIONS_PER_MARKER:
+            markers += [{"mission": mission, "x": x, "y": y} for mission in place["missions"]]
+        else:
+            named = place["missions"][:MISSIONS_PER_MARKER]
+            url = reverse("relations:mission-list") + "?" + urlencode({"country": place["country"].code})
+            markers.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "group": {"count": place["count"], "named": named, "more": place["count"] - len(named), "url": url},
+                    "place": named[0].city or place["country"].name,
+                }
+            )
+    return markers
+
+
 def member_map(countries):
     """The map of the member states: each with its outline, shade and link; the legend; and a
     marker for each of Canada's listed missions and offices in the region (one query)."""
@@ -121,12 +157,7 @@ def member_map(countries):
                 "dot": (x, y) if len(shape["path"]) < 600 else None,
             }
         )
-    missions = []
-    for mission in Mission.objects.listed().select_related("country").order_by(localized("title")):
-        shape = geometry["countries"].get(mission.country.code)
-        point = geometry["cities"].get(mission.city_en) or (shape and shape["anchor"])
-        if point:
-            missions.append({"mission": mission, "x": point[0], "y": point[1]})
+    missions = per_generation("map-missions", lambda: mission_markers(geometry), vary=translation.get_language())
     legend = [{"shade": 0, "first": 0, "last": 0}] + [
         {"shade": i + 1, "first": first, "last": last} for i, (first, last) in enumerate(steps)
     ]

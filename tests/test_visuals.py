@@ -127,7 +127,8 @@ def test_the_map_counts_once_per_change(client, record, settings, django_assert_
     address = reverse("relations:country-list")
     with CaptureQueriesContext(connection) as first:
         assert "Indonesia: 14 records" in [link["aria-label"] for link in figures(client, address).svg_links]
-    with django_assert_num_queries(len(first) - len(CONTENT_MODELS)):
+    # Neither the counts (a query a type) nor the missions' markers (one) are read again.
+    with django_assert_num_queries(len(first) - len(CONTENT_MODELS) - 1):
         figures(client, address)
     EventFactory(country_id=record["countries"][0].pk)  # its signal starts a new generation
     with django_assert_num_queries(len(first)):
@@ -343,6 +344,22 @@ def test_the_eras_fixture_cites_records_of_the_content_fixture():
     ]
     assert eras["strategic-partnership"].record.slug == "asean-canada-strategic-partnership-2023"
     assert eras["joint-cooperation-committee"].record.slug == "joint-cooperation-committee-established-1982"
+
+
+@pytest.mark.django_db
+def test_many_missions_in_one_city_are_one_marker_naming_the_first(client):
+    viet_nam = CountryFactory(code="VN", name="Viet Nam", asean_member_since=1995)
+    for i in range(7):
+        MissionFactory(country=viet_nam, title=f"Office {i}", city="Hanoi")
+    response = client.get(reverse("relations:country-list"))
+    page = Figures(response.content.decode())
+    markers = [link for link in page.svg_links if "class" in link and link["class"] == "map-mission"]
+    assert "Hanoi: 7 missions and offices" in [link["aria-label"] for link in markers]
+    assert not [link for link in markers if link["aria-label"].startswith("Office")]
+    assert reverse("relations:mission-list") + "?country=VN" in [link["href"] for link in markers]
+    html = response.content.decode()
+    assert all(f">Office {i}</a> (Hanoi)" in html for i in range(5)) and ">Office 5<" not in html
+    assert ">and 2 more in Hanoi</a>" in html
 
 
 @pytest.mark.django_db
