@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.translation import override
 
+from relations.cache import bump
 from relations.models import Citation
 from relations.search.index import rebuild
 
@@ -51,8 +52,10 @@ def fill(events):
                 )
                 for n, record in zip(numbers, records, strict=True)
             )
-    # Bulk writes send no signal: the search index is built once, as `rebuild_search_index` does.
+    # Bulk writes send no signal: the search index is built once, as `rebuild_search_index` does,
+    # and a new cache generation starts, as the import and loadcontent start one.
     rebuild()
+    bump()
     if connection.vendor == "postgresql":
         # As autovacuum would have done on a live database: statistics, and the visibility map
         # that lets an index-only scan skip the table.
@@ -99,6 +102,7 @@ def english_pages(events):
         ("search", f"{reverse('relations:search')}?q={SEARCH_WORDS['en']}"),
         ("timeline", reverse("relations:timeline")),
         ("country", reverse("relations:country-detail", kwargs={"code": "id"})),
+        ("countries", reverse("relations:country-list")),
     ]
     return result
 

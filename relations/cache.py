@@ -88,6 +88,41 @@ def _new_generation():
     page_cache().set(GENERATION_KEY, new_generation_value(), None)
 
 
+def current_generation(cache=None):
+    """The generation now, starting one if the cache has none (it was emptied, or never set)."""
+    cache = cache or page_cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, new_generation_value(), None)
+        generation = cache.get(GENERATION_KEY) or new_generation_value()
+    return generation
+
+
+def per_generation(name, compute, vary=""):
+    """`compute()`, computed once per generation: the counts behind the map, the charts and the
+    drawn timeline, which read every listed record and change only when a record does.
+
+    Kept under `name` and a digest of `vary` (e.g. the SQL and parameters of the query, so that
+    each filtered view has its own), with the generation it was computed in: read in one round trip
+    with the current generation, and computed again once a change has started a new one. The
+    generation is read before computing, so a value computed while a change commits is stored under
+    the old generation and never served after it. At most FIGURES_CACHE_SECONDS (0: always computed).
+    """
+    seconds = settings.FIGURES_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    cache = page_cache()
+    key = f"relations:figures:{name}:{hashlib.sha256(str(vary).encode()).hexdigest()[:32]}"
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or current_generation(cache)
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    value = compute()
+    cache.set(key, (generation, value), seconds)
+    return value
+
+
 def generation_started(generation):
     """When a generation started; one in an unknown form is treated as starting now."""
     try:
@@ -224,10 +259,7 @@ class PublicPageCacheMiddleware:
         store = is_cacheable_request(request)
         key = page_key(request) if store else None
         found = cache.get_many([GENERATION_KEY, key] if store else [GENERATION_KEY])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            cache.add(GENERATION_KEY, new_generation_value(), None)
-            generation = cache.get(GENERATION_KEY) or new_generation_value()
+        generation = found.get(GENERATION_KEY) or current_generation(cache)
         etag, last_modified = validators(request, generation)
         if request.headers.get("If-None-Match", "").strip() != "*":
             # "*" matches any current representation, even of an address that is now a 404.

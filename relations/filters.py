@@ -6,14 +6,17 @@ can be bookmarked and shared. Multi-valued filters on many-to-many relations fil
 without DISTINCT, and the paginator's COUNT stays a plain one.
 """
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import IntegerField, Q, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
 
+from .cache import per_generation
 from .i18n import localized
 from .models import Agreement, AssistanceProgram, Country, Event, Mission, Organisation, Pillar, Source, Track
 from .selectors import in_years, matching
@@ -149,6 +152,107 @@ class RecordFilterSet(django_filters.FilterSet):
         bounds = {"first": year} if name == "year_from" else {"last": year}
         return queryset.filter(in_years(queryset.model, **bounds))
 
+    def queryset_without(self, skipped):
+        """The records every filter but `skipped` (and the order) selects: what each of its
+        options would add to, with the other filters kept."""
+        queryset = self.queryset
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        for name, value in data.items():
+            if name not in (skipped, "o"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    def facets(self):
+        """The filters offered as checkboxes, each with how its options are named on the records:
+        {name: [path to the option's key, …]} (a record may name a country as place or party)."""
+        found = {}
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, RelatedFilter):
+                key = filter_.extra["to_field_name"]
+                found[name] = [f"{lookup}__{key}" for lookup in self.queryset.model.reference_lookups[name]]
+            elif isinstance(filter_, django_filters.MultipleChoiceFilter):
+                found[name] = [filter_.field_name]
+        return found
+
+    def option_counts(self):
+        """{filter name: {option's value: how many records choosing it would list}}, with the
+        other filters kept (choosing a second option of the same filter adds to the first).
+
+        One query for every filter, once per change and filtered view (relations.cache): per
+        filter, a GROUP BY over the (option, record) pairs of the records its siblings select,
+        counted DISTINCT (a record naming a country twice counts once, as the filter lists it).
+        """
+        facets = self.facets()
+        if not facets or (self.is_bound and not self.form.is_valid()):
+            return {}
+        parts, params, names = [], [], list(facets)
+        for index, name in enumerate(names):
+            queryset = self.queryset_without(name)
+            pairs = [
+                queryset.filter(**{f"{path}__isnull": False})
+                .annotate(option_key=F(path), option_record=F("pk"))
+                .values_list("option_key", "option_record")
+                .order_by()
+                for path in facets[name]
+            ]
+            union = pairs[0].union(*pairs[1:]) if len(pairs) > 1 else pairs[0]
+            sql, part_params = union.query.sql_with_params()
+            # The index is a trusted integer; keys are cast to text so that every part's columns agree.
+            parts.append(
+                f"SELECT {index} AS facet, CAST(option_key AS VARCHAR(200)) AS option_key,"
+                f" COUNT(DISTINCT option_record) AS n FROM ({sql}) pairs_{index} GROUP BY option_key"
+            )
+            params.extend(part_params)
+        query = " UNION ALL ".join(parts)
+
+        def count():
+            with connections[self.queryset.db].cursor() as cursor:
+                cursor.execute(query, params)
+                return cursor.fetchall()
+
+        counts = {name: {} for name in names}
+        for index, key, n in per_generation("option-counts", count, vary=(query, params)):
+            counts[names[index]][str(key)] = n
+        return counts
+
+    def active_filters(self, request):
+        """Each value a filter is set to, as a chip: its filter's label, the value's name, and the
+        page's address without that value (and without the page number), the rest of its query kept."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        query, path = request.GET, request.path
+        chips = []
+        for name, value in self.form.cleaned_data.items():
+            if name == "o" or value in (None, "") or not len_or_one(value):
+                continue
+            field = self.form.fields[name]
+            label = field.label
+            raw = query.getlist(name)
+            if isinstance(value, list | tuple | QuerySet):
+                if isinstance(field, forms.ModelMultipleChoiceField):
+                    key = field.to_field_name or "pk"
+                    names = {str(getattr(item, key)).casefold(): str(item) for item in value}
+                else:
+                    choices = dict(field.choices)
+                    names = {str(item).casefold(): str(choices.get(item, item)) for item in value}
+                # One chip a value, as given in the address (in the order given, repeats once).
+                for given in dict.fromkeys(raw):
+                    if given.strip().casefold() in names:
+                        kept = [other for other in raw if other != given]
+                        chips.append(
+                            {
+                                "label": label,
+                                "value": names[given.strip().casefold()],
+                                "url": without(path, query, name, kept),
+                            }
+                        )
+            else:
+                shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+                if isinstance(shown, float | Decimal) and shown == int(shown):
+                    shown = int(shown)
+                chips.append({"label": label, "value": str(shown), "url": without(path, query, name, [])})
+        return chips
+
     @property
     def active_count(self):
         """How many filters other than the order are set."""
@@ -160,6 +264,17 @@ class RecordFilterSet(django_filters.FilterSet):
     def is_filtered(self):
         """Whether any filter other than the order is set: the page says "matching" then."""
         return self.active_count > 0
+
+
+def without(path, query, name, kept):
+    """`path` with the querystring `query`, `name` set to the values `kept` (none: left out), no page."""
+    query = query.copy()
+    query.setlist(name, kept)
+    query.pop("page", None)
+    if not kept:
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return f"{path}?{encoded}" if encoded else path
 
 
 def len_or_one(value):

@@ -171,6 +171,10 @@ CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""))}
 # the longest the public may see a page older than a change (0 turns the page cache off).
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+# The counts behind the map, the charts and the drawn timeline (relations.cache.per_generation),
+# kept in the same cache for this long at most, and recounted after every change (0: every request
+# counts). By default as long as a page.
+FIGURES_CACHE_SECONDS = int(os.environ.get("DJANGO_FIGURES_CACHE_SECONDS", PAGE_CACHE_SECONDS))
 # HTTP caching of anonymous public responses by shared caches (nginx's proxy_cache, a CDN):
 # `Cache-Control: public, max-age=0, s-maxage=PROXY_CACHE_SECONDS,
 # stale-while-revalidate=PROXY_STALE_SECONDS`. Browsers revalidate every time (ETag, a 304 without

@@ -26,6 +26,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
 from . import workflow
+from .cache import per_generation
 from .citations import citation, citation_response
 from .downloads import download_response
 from .filters import FormKeyMultipleChoiceField, filterset_for
@@ -88,7 +89,9 @@ def crumb(model):
 
 
 def home(request):
-    totals, decade_counts = counts_by_decade(decade_range())
+    span = decade_range()
+    # Every listed record counted: once per change.
+    totals, decade_counts = per_generation("home-decades", lambda: counts_by_decade(span), vary=list(span))
     sections = []
     for model in CONTENT_MODELS:
         count = totals[model]
@@ -196,6 +199,9 @@ class RecordListView(FilterMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        # The filters set, each value a link that removes it; and what each checkbox would list.
+        context["chips"] = self.filterset.active_filters(self.request)
+        context["option_counts"] = self.filterset.option_counts()
         context["title"] = self.model._meta.verbose_name_plural
         context["name"] = self.model._meta.verbose_name
         context["model_name"] = self.model._meta.model_name

@@ -18,10 +18,12 @@ from django.db import connection
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from .amounts import format_amount
+from .cache import per_generation
 from .i18n import localized
 from .models import CONTENT_MODELS, AssistanceProgram, Country, Era, Mission, content_model
 from .selectors import in_years, timeline_entry, timeline_rows
@@ -67,8 +69,9 @@ def counts_by_country(model):
 
 def countries_with_counts():
     """Every country with how many listed records of each type name it (`counts`, in the order of
-    CONTENT_MODELS, and `total`): a query a type and one for the countries."""
-    per_type = [counts_by_country(model) for model in CONTENT_MODELS]
+    CONTENT_MODELS, and `total`): a query a type, once per change (they read every listed record's
+    countries), and one for the countries."""
+    per_type = per_generation("map-counts", lambda: [counts_by_country(model) for model in CONTENT_MODELS])
     countries = list(Country.objects.all())
     for country in countries:
         country.counts = [counts.get(country.pk, 0) for counts in per_type]
@@ -100,6 +103,41 @@ def shade_of(count, steps):
     return next(i + 1 for i, (_first, last) in enumerate(steps) if count <= last)
 
 
+# Missions at one place drawn one by one up to this many; beyond, one marker for them all, naming
+# the first few, which links to the missions list of that country.
+MISSIONS_PER_MARKER = 5
+
+
+def mission_markers(geometry):
+    """Canada's listed missions and offices in the region, by place (their city, or the country's
+    middle): a marker each, or one for a place with more than MISSIONS_PER_MARKER (one query)."""
+    places = {}
+    for mission in Mission.objects.listed().select_related("country").order_by(localized("title")):
+        shape = geometry["countries"].get(mission.country.code)
+        point = geometry["cities"].get(mission.city_en) or (shape and shape["anchor"])
+        if point:
+            place = places.setdefault(tuple(point), {"missions": [], "count": 0, "country": mission.country})
+            place["count"] += 1
+            if len(place["missions"]) <= MISSIONS_PER_MARKER:
+                place["missions"].append(mission)
+    markers = []
+    for (x, y), place in places.items():
+        if place["count"] <= MISSIONS_PER_MARKER:
+            markers += [{"mission": mission, "x": x, "y": y} for mission in place["missions"]]
+        else:
+            named = place["missions"][:MISSIONS_PER_MARKER]
+            url = reverse("relations:mission-list") + "?" + urlencode({"country": place["country"].code})
+            markers.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "group": {"count": place["count"], "named": named, "more": place["count"] - len(named), "url": url},
+                    "place": named[0].city or place["country"].name,
+                }
+            )
+    return markers
+
+
 def member_map(countries):
     """The map of the member states: each with its outline, shade and link; the legend; and a
     marker for each of Canada's listed missions and offices in the region (one query)."""
@@ -119,12 +157,7 @@ def member_map(countries):
                 "dot": (x, y) if len(shape["path"]) < 600 else None,
             }
         )
-    missions = []
-    for mission in Mission.objects.listed().select_related("country").order_by(localized("title")):
-        shape = geometry["countries"].get(mission.country.code)
-        point = geometry["cities"].get(mission.city_en) or (shape and shape["anchor"])
-        if point:
-            missions.append({"mission": mission, "x": point[0], "y": point[1]})
+    missions = per_generation("map-missions", lambda: mission_markers(geometry), vary=translation.get_language())
     legend = [{"shade": 0, "first": 0, "last": 0}] + [
         {"shade": i + 1, "first": first, "last": last} for i, (first, last) in enumerate(steps)
     ]
@@ -160,7 +193,7 @@ def program_figures(programs):
     currency, and the few largest programs of each bar with the source's wording of the figure.
     """
     programs = programs.order_by()
-    rows = list(programs.values("start_year", "sector", "currency").annotate(n=Count("pk"), total=Sum("amount")))
+    rows = programs.values("start_year", "sector", "currency").annotate(n=Count("pk"), total=Sum("amount"))
     ranked = (
         programs.filter(amount__isnull=False)
         .annotate(
@@ -174,7 +207,10 @@ def program_figures(programs):
         .filter(Q(rank_start_year__lte=NAMED_PER_BAR) | Q(rank_sector__lte=NAMED_PER_BAR))
         .only(*PROGRAM_FIGURE_FIELDS)
     )
-    largest = list(ranked)
+    # Both read every program the filters keep: counted once per change and filter.
+    rows, largest = per_generation(
+        "program-figures", lambda: (list(rows), list(ranked)), vary=(sql_of(rows), sql_of(ranked))
+    )
     by_year = bars(rows, largest, "start_year")
     by_sector = bars(rows, largest, "sector")
     sector_labels = dict(AssistanceProgram.Sector.choices)
@@ -325,7 +361,7 @@ def timeline_density(data):
     if not grouped:
         return counts
     combined = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
-    for row in combined:
+    for row in per_generation("timeline-density", lambda: list(combined), vary=sql_of(combined)):
         counts[content_model(row["t_type"])][row["t_year"]] = row["n"]
     return counts
 
@@ -341,7 +377,13 @@ def undated_records(data):
     if not parts:
         return []
     combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return [timeline_entry(row) for row in combined.order_by("t_title", "t_type", "t_pk")[:UNDATED_SHOWN]]
+    first = combined.order_by("t_title", "t_type", "t_pk")[:UNDATED_SHOWN]
+    return [timeline_entry(row) for row in per_generation("timeline-undated", lambda: list(first), vary=sql_of(first))]
+
+
+def sql_of(queryset):
+    """A queryset's SQL and parameters: what tells one filtered view's counts from another's."""
+    return queryset.query.sql_with_params()
 
 
 def drawn_timeline(data):
@@ -467,11 +509,15 @@ def year_url(data, year, model=None):
 
 
 def count_by_decade(model, records, decades):
-    """How many `records` there are, and how many in each decade: one query."""
-    row = records.aggregate(
-        total=Count("pk"),
-        **{f"d{decade}": Count("pk", filter=in_years(model, decade, decade + 9)) for decade in decades},
-    )
+    """How many `records` there are, and how many in each decade: one query, once per change."""
+
+    def count():
+        return records.aggregate(
+            total=Count("pk"),
+            **{f"d{decade}": Count("pk", filter=in_years(model, decade, decade + 9)) for decade in decades},
+        )
+
+    row = dict(per_generation("decade-counts", count, vary=(sql_of(records), list(decades))))
     total = row.pop("total")
     return total, {int(name[1:]): n for name, n in row.items()}
 

@@ -66,7 +66,7 @@ def test_site_benchmark_measures_every_page_at_each_size_with_the_same_query_cou
                 rows[match[1]] = int(match[4])
                 ratios.setdefault(match[1], []).append(float(match[6]))
         counts.append(rows)
-    pages = ["home", "search", "timeline", "country", "event list, filtered, French", "search, French"]
+    pages = ["home", "search", "timeline", "country", "countries", "event list, filtered, French", "search, French"]
     for name in ["event", "agreement", "mission", "assistanceprogram"]:
         pages += [f"{name} list", f"{name} list, filtered", f"{name} list, last page", f"{name} detail"]
     assert sorted(counts[0]) == sorted(pages)

@@ -7,11 +7,13 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import override
 
-from relations.models import AssistanceProgram, Currency, Era, PublicationStatus
+from relations.models import CONTENT_MODELS, AssistanceProgram, Currency, Era, PublicationStatus
 
 from . import sample
 from .factories import (
@@ -115,6 +117,36 @@ def test_the_map_counts_published_records_only_and_marks_canadas_missions(client
     assert [label for label in labels if label.startswith("Mission of Canada to ASEAN")] == [
         f"Mission of Canada to ASEAN {i}" for i in range(1, 5)
     ]
+
+
+@pytest.mark.django_db
+def test_the_map_counts_once_per_change(client, record, settings, django_assert_num_queries):
+    """The counts read every listed record's countries: kept for the cache's generation (the page
+    cache off here, so that each request renders), and counted again after a change."""
+    settings.PAGE_CACHE_SECONDS = 0
+    address = reverse("relations:country-list")
+    with CaptureQueriesContext(connection) as first:
+        assert "Indonesia: 14 records" in [link["aria-label"] for link in figures(client, address).svg_links]
+    # Neither the counts (a query a type) nor the missions' markers (one) are read again.
+    with django_assert_num_queries(len(first) - len(CONTENT_MODELS) - 1):
+        figures(client, address)
+    EventFactory(country_id=record["countries"][0].pk)  # its signal starts a new generation
+    with django_assert_num_queries(len(first)):
+        assert "Indonesia: 15 records" in [link["aria-label"] for link in figures(client, address).svg_links]
+    settings.FIGURES_CACHE_SECONDS = 0
+    with django_assert_num_queries(len(first)):
+        figures(client, address)
+
+
+@pytest.mark.django_db
+def test_each_filtered_view_of_the_charts_has_its_own_counts(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    AssistanceProgramFactory(start_year=2013, sector=AssistanceProgram.Sector.EDUCATION)
+    AssistanceProgramFactory(start_year=2014, sector=AssistanceProgram.Sector.HEALTH)
+    address = reverse("relations:assistanceprogram-list") + "?year_from=2013"
+    assert [row[0] for row in figures(client, address).tables["table-years"][1:]] == ["2013", "2014"]
+    assert [row[0] for row in figures(client, address + "&sector=health").tables["table-years"][1:]] == ["2014"]
+    assert [row[0] for row in figures(client, address + "&sector=education").tables["table-years"][1:]] == ["2013"]
 
 
 @pytest.mark.django_db
@@ -312,6 +344,22 @@ def test_the_eras_fixture_cites_records_of_the_content_fixture():
     ]
     assert eras["strategic-partnership"].record.slug == "asean-canada-strategic-partnership-2023"
     assert eras["joint-cooperation-committee"].record.slug == "joint-cooperation-committee-established-1982"
+
+
+@pytest.mark.django_db
+def test_many_missions_in_one_city_are_one_marker_naming_the_first(client):
+    viet_nam = CountryFactory(code="VN", name="Viet Nam", asean_member_since=1995)
+    for i in range(7):
+        MissionFactory(country=viet_nam, title=f"Office {i}", city="Hanoi")
+    response = client.get(reverse("relations:country-list"))
+    page = Figures(response.content.decode())
+    markers = [link for link in page.svg_links if "class" in link and link["class"] == "map-mission"]
+    assert "Hanoi: 7 missions and offices" in [link["aria-label"] for link in markers]
+    assert not [link for link in markers if link["aria-label"].startswith("Office")]
+    assert reverse("relations:mission-list") + "?country=VN" in [link["href"] for link in markers]
+    html = response.content.decode()
+    assert all(f">Office {i}</a> (Hanoi)" in html for i in range(5)) and ">Office 5<" not in html
+    assert ">and 2 more in Hanoi</a>" in html
 
 
 @pytest.mark.django_db

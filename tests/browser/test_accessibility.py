@@ -28,6 +28,8 @@ PAGES = {
     "missions": lambda: url("mission-list"),
     "programs": lambda: url("assistanceprogram-list"),
     "events-filtered": lambda: url("event-list", "country=ID&kind=dialogue&pillar=economic&o=title"),
+    # Chips of every kind: words, a year, a choice, reference data.
+    "programs-filtered": lambda: url("assistanceprogram-list", "q=program&year_from=1990&sector=education&country=ID"),
     "search": lambda: url("search", "q=dialogue"),
     # A typo: the nearest spelling's results, "did you mean" and the facets.
     "search-typo": lambda: url("search", "q=dialouge"),
