@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import F, IntegerField, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -196,13 +196,19 @@ class RecordFilterSet(django_filters.FilterSet):
                 for path in facets[name]
             ]
             union = pairs[0].union(*pairs[1:]) if len(pairs) > 1 else pairs[0]
-            sql, part_params = union.query.sql_with_params()
+            try:
+                sql, part_params = union.query.sql_with_params()
+            except EmptyResultSet:
+                continue  # its siblings select nothing (say, a search with no word left): no counts
             # The index is a trusted integer; keys are cast to text so that every part's columns agree.
             parts.append(
                 f"SELECT {index} AS facet, CAST(option_key AS VARCHAR(200)) AS option_key,"
                 f" COUNT(DISTINCT option_record) AS n FROM ({sql}) pairs_{index} GROUP BY option_key"
             )
             params.extend(part_params)
+        counts = {name: {} for name in names}
+        if not parts:
+            return counts
         query = " UNION ALL ".join(parts)
 
         def count():
@@ -210,7 +216,6 @@ class RecordFilterSet(django_filters.FilterSet):
                 cursor.execute(query, params)
                 return cursor.fetchall()
 
-        counts = {name: {} for name in names}
         for index, key, n in per_generation("option-counts", count, vary=(query, params)):
             counts[names[index]][str(key)] = n
         return counts

@@ -14,6 +14,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
@@ -382,8 +383,12 @@ def undated_records(data):
 
 
 def sql_of(queryset):
-    """A queryset's SQL and parameters: what tells one filtered view's counts from another's."""
-    return queryset.query.sql_with_params()
+    """A queryset's SQL and parameters: what tells one filtered view's counts from another's. A
+    queryset that can match nothing (`none()`, as an invalid filter gives) has no SQL: "empty"."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return "empty"
 
 
 def drawn_timeline(data):
