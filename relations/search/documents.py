@@ -9,6 +9,7 @@ year it spans. Each model declares the related rows this reads in `search_relate
 """
 
 import datetime
+import functools
 
 from django.db import models
 from django.utils import translation
@@ -104,13 +105,29 @@ def record_dates(record):
 
 def date_words(start, precision, years):
     """The record's date as a reader may type it in the active language, and its years."""
-    words = []
-    if start is not None:
-        for shown in (DatePrecision.DAY, DatePrecision.MONTH):
-            if DatePrecision.values.index(precision) >= DatePrecision.values.index(shown):
-                words.append(format_date(start, shown))
+    words = list(written_dates(start, precision, translation.get_language())) if start is not None else []
     words.extend(str(year) for year in years)
     return words
+
+
+@functools.lru_cache(maxsize=4096)
+def written_dates(start, precision, language):
+    """`start` written out to the day and to the month, as far as `precision` allows, in `language`
+    (the active one: an argument for the cache). Records share dates: each is written once."""
+    return tuple(
+        format_date(start, shown)
+        for shown in (DatePrecision.DAY, DatePrecision.MONTH)
+        if DatePrecision.values.index(precision) >= DatePrecision.values.index(shown)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def kind_label(model, kind, language):
+    """The label of `model`'s kind `kind` in `language` (the active one), or "" for a model
+    without kinds: what get_kind_display() gives, without reading every choice's label again."""
+    if kind is None:
+        return ""
+    return str(dict(model._meta.get_field("kind").flatchoices).get(kind, kind))
 
 
 def entry_fields(record):
@@ -142,7 +159,7 @@ def entry_fields(record):
                 *(head.title for head in heads),
                 *(str(track) for track in tracks),
                 *(pillar.name for pillar in pillars),
-                str(record.get_kind_display()) if hasattr(record, "get_kind_display") else "",
+                kind_label(type(record), getattr(record, "kind", None), code),
                 *date_words(start, precision, years),
             ]
             fields[localized("title", code)] = record.title

@@ -125,14 +125,17 @@ def write(records):
             for row in (countries if name == "countries" else pillars)
         )
     terms = set()
-    for fields, _countries, _pillars in built:
-        for code in LANGUAGE_CODES:
+    for code in LANGUAGE_CODES:
+        # Each distinct word once: folding is the costly part, and records repeat their words.
+        words = set()
+        for fields, _countries, _pillars in built:
             for name in ("title", "summary", "names", "body"):
-                terms.update(
-                    (code, word)
-                    for word in map(fold, WORD.findall(fields[localized(name, code)]))
-                    if MIN_TERM_LENGTH <= len(word) <= 100 and not word.isdigit()
-                )
+                words.update(WORD.findall(fields[localized(name, code)]))
+        terms.update(
+            (code, folded)
+            for folded in map(fold, words)
+            if MIN_TERM_LENGTH <= len(folded) <= 100 and not folded.isdigit()
+        )
     SearchTerm.objects.bulk_create(
         (SearchTerm(language=code, term=term) for code, term in sorted(terms)), ignore_conflicts=True, batch_size=BATCH
     )
