@@ -10,7 +10,7 @@ from relations.models import Country, Event, Organisation, Pillar, Source, Track
 @pytest.mark.django_db
 def test_loads_the_reference_data_into_an_empty_database(capsys):
     call_command("loadcontent")
-    assert "reference.json: 55 added, 0 already present" in capsys.readouterr().out
+    assert "reference.json: 61 added, 0 already present" in capsys.readouterr().out
     members = dict(Country.objects.asean_members().values_list("code", "asean_member_since"))
     assert members == {
         "ID": 1967,
@@ -28,8 +28,8 @@ def test_loads_the_reference_data_into_an_empty_database(capsys):
     assert not Country.objects.get(code="CA").is_asean_member
     assert list(Track.objects.values_list("number", flat=True)) == list(range(1, 10))
     assert set(Pillar.objects.values_list("slug", flat=True)) == {"political-security", "economic", "socio-cultural"}
-    assert Source.objects.count() == 16
-    assert Source.objects.filter(kind=Source.Kind.PRIMARY).count() == 15
+    assert Source.objects.count() == 22
+    assert Source.objects.filter(kind=Source.Kind.PRIMARY).count() == 19
     assert Organisation.objects.get(acronym_en="CABC").country.code == "SG"
 
 
@@ -40,7 +40,7 @@ def test_running_again_adds_nothing_and_keeps_staff_edits(capsys):
     Track.objects.get(number=9).delete()
     capsys.readouterr()
     call_command("loadcontent")
-    assert "reference.json: 1 added, 54 already present" in capsys.readouterr().out
+    assert "reference.json: 1 added, 60 already present" in capsys.readouterr().out
     assert Country.objects.get(code="LA").name_en == "Lao People's Democratic Republic"
     assert Track.objects.filter(number=9).exists()
 
@@ -48,7 +48,7 @@ def test_running_again_adds_nothing_and_keeps_staff_edits(capsys):
 @pytest.mark.django_db
 def test_dry_run_writes_nothing(capsys):
     call_command("loadcontent", "--dry-run")
-    assert "55 added" in capsys.readouterr().out
+    assert "61 added" in capsys.readouterr().out
     assert not Country.objects.exists()
 
 
