@@ -253,9 +253,6 @@ class IatiView(RecordListView):
         return iati_response(self.get_filtered_queryset(), request)
 
 
-# The most matches of one type the search page counts and ranks: beyond it, it says "more than"
-# and ranks the best of that many. Ranking reads every candidate row, so a word in a sixth of
-# 100,000 records would otherwise read a sixth of the table on every search.
 class SearchFilters(forms.Form):
     """The facets a search is narrowed by; a value that is not valid is ignored."""
 

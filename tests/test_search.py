@@ -9,11 +9,13 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 
 from relations import search
 from relations.models import Country, Event, SearchEntry
+from relations.search import engines
 from relations.search.query import parse
 from relations.workflow import PublicationStatus
 
@@ -169,6 +171,25 @@ def test_pages_of_results(client, db):
 
     assert len(shown(first)) == search.PAGE_SIZE
     assert shown(first).isdisjoint(shown(second))
+
+
+def test_a_search_matching_more_than_the_cap_ranks_and_counts_the_most_recent(client, db, monkeypatch):
+    """Beyond MAX_MATCHES a search costs the same however many records match: it shows, counts
+    and facets the most recent MAX_MATCHES matches, and says so."""
+    everything = search.find("ASEAN")
+    assert everything.count > 12 and not everything.capped
+    monkeypatch.setattr(search, "MAX_MATCHES", 12)
+    capped = client.get(reverse("relations:search"), {"q": "ASEAN"})
+    results = capped.context["results"]
+    assert results.capped and results.count == 12
+    assert sum(count for _model, count in results.facets["type"]) == 12
+    matches = engines.matching(parse("ASEAN"), "en").order_by(F("date").desc(nulls_last=True), "-id")
+    most_recent = set(matches.values_list("record_type", "record_id")[:12])
+    shown = {(row["record"]._meta.model_name, row["record"].pk) for row in results.page.object_list}
+    assert shown and shown <= most_recent
+    assert len(most_recent) == 12 and matches.count() == everything.count
+    assert "More than 12 records match" in capped.content.decode()
+    assert "More than" not in client.get(reverse("relations:search"), {"q": "Vientiane"}).content.decode()
 
 
 def test_the_index_follows_saves_unpublishing_deletes_and_aliases(db, django_capture_on_commit_callbacks):

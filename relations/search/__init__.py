@@ -7,10 +7,11 @@ page's `?q=` filter asks.
 """
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 
 from ..i18n import active_language
 from ..models import CONTENT_MODELS, Country, Pillar, content_model
@@ -25,6 +26,11 @@ FEW = 3
 SIMILAR_ENOUGH = 0.75
 # Words of a query that may be corrected.
 MAX_CORRECTIONS = 3
+#: The most matches a search ranks, counts and facets: the most recent this many. A word in one
+#: record in six would otherwise have every search read a sixth of the index, several times over
+#: (the count, the ranking, each facet) as the record grows; with the cap a search costs the same
+#: at 1,000 records and at 1,000,000. Beyond it the page says so and offers the filters.
+MAX_MATCHES = 500
 #: The filters the results can be narrowed by, each a facet.
 FACETS = ("type", "year", "country", "pillar")
 
@@ -34,6 +40,8 @@ class Results:
     query: object
     page: object = None
     count: int = 0
+    #: More records match than MAX_MATCHES: `count` and the facets are of the most recent ones.
+    capped: bool = False
     facets: dict = field(default_factory=dict)
     suggestion: str = ""
     #: Set when nothing matched what was typed and these are the suggestion's results.
@@ -61,23 +69,40 @@ def narrowed(entries, filters):
     return entries
 
 
-def type_counts(entries):
-    """{record type: how many of `entries` are of it}: their count and the type facet, in one query."""
-    return dict(entries.values_list("record_type").annotate(n=Count("pk")).order_by())
+def bounded(entries):
+    """The ids of the matches a search shows, counts and facets: all of `entries`, or their
+    MAX_MATCHES most recent when there are more (read from an index in date order, not by sorting
+    every match: migration 0010); and whether there were more. Every later query is given these
+    ids rather than a subquery that would find the matches again."""
+    recent_first = entries.order_by(F("date").desc(nulls_last=True), "-id")
+    ids = list(recent_first.values_list("pk", flat=True)[: MAX_MATCHES + 1])
+    return ids[:MAX_MATCHES], len(ids) > MAX_MATCHES
 
 
-def facet_counts(entries, types):
-    """How many of `entries` there are of each type (`types`, from type_counts), year, country and
-    pillar, most first."""
-    ids = entries.values("pk")
-    years = entries.exclude(year=None).values_list("year").annotate(n=Count("pk")).order_by("-year")
+def type_year_counts(ids):
+    """{(record type, year): how many of the entries `ids` are of that type and year}, in one query:
+    the count, the type facet and the year facet."""
+    entries = engines.SearchEntry.objects.filter(pk__in=engines.listed_ids(ids)).order_by()
+    return {(kind, year): n for kind, year, n in entries.values_list("record_type", "year").annotate(n=Count("pk"))}
+
+
+def facet_counts(ids, counts):
+    """How many of the entries `ids` there are of each type and year (`counts`, from
+    type_year_counts), country and pillar, most first."""
+    types, years = Counter(), Counter()
+    for (kind, year), n in counts.items():
+        types[kind] += n
+        if year is not None:
+            years[year] += n
+    # The link tables read for `ids` alone (by their index), not joined with every entry's links.
+    ids = engines.listed_ids(ids)
     countries = (
         Country.objects.filter(search_entries__in=ids).annotate(n=Count("search_entries")).order_by("-n", "name_en")
     )
     pillars = Pillar.objects.filter(search_entries__in=ids).annotate(n=Count("search_entries")).order_by("-n", "slug")
     return {
         "type": [(model, types[model._meta.model_name]) for model in CONTENT_MODELS if model._meta.model_name in types],
-        "year": list(years),
+        "year": sorted(years.items(), reverse=True),
         "country": [(country, country.n) for country in countries],
         "pillar": [(pillar, pillar.n) for pillar in pillars],
     }
@@ -103,10 +128,11 @@ def suggestion_for(query, language):
 def find(text, filters=None, page=1):
     """The records `text` finds, best first, a page at a time, with facets and a suggestion.
 
-    A bounded number of queries whatever the number of records: the count by type (the type
-    facet too), the page, its snippets, one query per content type on the page, the other three
+    A bounded number of queries, over a bounded number of matches (`bounded`), whatever the
+    number of records: the matches' ids, their count by type and year (the type and year facets
+    too), the page, its snippets, one query per content type on the page, the country and pillar
     facets, and for a suggestion a few more (the words known, the similar words of each unknown
-    one, the suggestion's count).
+    one, the suggestion's matches).
     """
     flush()
     filters = filters or {}
@@ -116,24 +142,26 @@ def find(text, filters=None, page=1):
     if not query:
         return results
     entries = narrowed(engines.matching(query, language), filters)
-    types = type_counts(entries)
-    results.count = sum(types.values())
+    ids, results.capped = bounded(entries)
+    counts = type_year_counts(ids)
+    results.count = sum(counts.values())
     if results.count < FEW and (suggestion := suggestion_for(query, language)):
         suggested = parse(suggestion)
-        suggested_entries = narrowed(engines.matching(suggested, language), filters)
-        suggested_types = type_counts(suggested_entries)
-        if sum(suggested_types.values()) > results.count:
+        suggested_ids, suggested_capped = bounded(narrowed(engines.matching(suggested, language), filters))
+        if len(suggested_ids) > results.count:
             results.suggestion = suggestion
             if not results.count:
-                query, entries, types, results.corrected = suggested, suggested_entries, suggested_types, True
-                results.count = sum(types.values())
+                query, ids, results.capped, results.corrected = suggested, suggested_ids, suggested_capped, True
+                counts = type_year_counts(ids)
+                results.count = sum(counts.values())
     if not results.count:
         return results
-    paginator = Paginator(engines.ranked(entries, query, language), PAGE_SIZE)
+    shown = engines.SearchEntry.objects.order_by().filter(pk__in=engines.listed_ids(ids))
+    paginator = Paginator(engines.ranked(shown, query, language), PAGE_SIZE)
     paginator.count = results.count
     results.page = paginator.get_page(page)
     results.page.object_list = rows(list(results.page.object_list), query, language)
-    results.facets = facet_counts(entries, types)
+    results.facets = facet_counts(ids, counts)
     return results
 
 

@@ -9,6 +9,8 @@ ranked with `bm25()` weighted as PostgreSQL weighs, quoted with `snippet()`; mis
 looked up in an FTS5 trigram table of the index's words. Migration 0008_search creates both.
 """
 
+import json
+
 from django.contrib.postgres.search import SearchHeadline, SearchRank, TrigramSimilarity
 from django.db import connection
 from django.db.models import F, TextField, Value
@@ -51,10 +53,19 @@ def matching(query, language):
     return entries.filter(id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]))
 
 
+def listed_ids(ids):
+    """`ids` (entry ids) as a subquery for an `__in` lookup, passed as one parameter: an array on
+    PostgreSQL, JSON on SQLite. A thousand parameters would cost more to send than the query
+    costs to run."""
+    if postgres():
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
+
+
 def ranked(entries, query, language):
     """`entries` (from `matching`) best match first, then the most recent."""
     if postgres():
-        rank = SearchRank(F(localized("vector", language)), tsquery(query, CONFIGS[language]))
+        rank = SearchRank(F(localized("vector", language)), tsquery(query, CONFIGS[language], excluding=False))
         return entries.only(*LISTED).annotate(rank=rank).order_by("-rank", F("date").desc(nulls_last=True), "id")
     expression = fts5_expression(query, fts_columns(language))
     weights = ", ".join(

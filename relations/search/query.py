@@ -115,8 +115,10 @@ def fts5_expression(query, columns):
     return "{" + " ".join(columns) + "} : (" + " OR ".join(groups) + ")"
 
 
-def tsquery(query, config):
-    """The PostgreSQL SearchQuery for `query`, each term a phrase query in `config`."""
+def tsquery(query, config, excluding=True):
+    """The PostgreSQL SearchQuery for `query`, each term a phrase query in `config`; without its
+    excluded terms when not `excluding` (what ranking is given: ts_rank ranks every document 0
+    against a query with a NOT in it)."""
     from django.contrib.postgres.search import SearchQuery
 
     def term_query(term):
@@ -127,7 +129,7 @@ def tsquery(query, config):
         part = None
         for term in group.required:
             part = term_query(term) if part is None else part & term_query(term)
-        for term in group.excluded:
+        for term in group.excluded if excluding else []:
             part &= ~term_query(term)
         combined = part if combined is None else combined | part
     return combined
