@@ -51,8 +51,9 @@ class Results:
 def matching_ids(model, text):
     """The ids of `model`'s listed records that `text` finds (a subquery)."""
     flush()
-    query = parse(text)
-    entries = engines.matching(query, active_language()) if query else engines.SearchEntry.objects.none()
+    language = active_language()
+    query = parse(text, language)
+    entries = engines.matching(query, language) if query else engines.SearchEntry.objects.none()
     return entries.filter(record_type=model._meta.model_name).values("record_id")
 
 
@@ -137,7 +138,7 @@ def find(text, filters=None, page=1):
     flush()
     filters = filters or {}
     language = active_language()
-    query = parse(text)
+    query = parse(text, language)
     results = Results(query=query)
     if not query:
         return results
@@ -146,7 +147,7 @@ def find(text, filters=None, page=1):
     counts = type_year_counts(ids)
     results.count = sum(counts.values())
     if results.count < FEW and (suggestion := suggestion_for(query, language)):
-        suggested = parse(suggestion)
+        suggested = parse(suggestion, language)
         suggested_ids, suggested_capped = bounded(narrowed(engines.matching(suggested, language), filters))
         if len(suggested_ids) > results.count:
             results.suggestion = suggestion

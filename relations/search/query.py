@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from . import stopwords
+
 #: The longest query read; the page says when a longer one was cut.
 MAX_LENGTH = 200
 #: Letters and digits a query needs at least, all words together: one letter finds everything.
@@ -37,6 +39,23 @@ def fold(word):
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+#: {language code: its stop words, folded} (relations.search.stopwords)
+STOP_WORDS = {code: frozenset(map(fold, words)) for code, words in stopwords.WORDS.items()}
+
+
+def without_stop_words(words, language):
+    """A term's words without the stop words at either end, which PostgreSQL leaves out of its
+    query and SQLite would require ("the trade" -> "trade", "l'ASEAN" -> "ASEAN"); those inside a
+    phrase stay, so that SQLite still finds the phrase ("Minister of Trade")."""
+    stop = STOP_WORDS.get(language, frozenset())
+    words = list(words)
+    while words and fold(words[0]) in stop:
+        words.pop(0)
+    while words and fold(words[-1]) in stop:
+        words.pop()
+    return tuple(words)
+
+
 @dataclass
 class Group:
     """Terms that must all be there (`required`), and none of `excluded`."""
@@ -52,6 +71,8 @@ class Query:
     text: str
     groups: list
     truncated: bool = False
+    #: Words were typed, but only stop words ("the", "of"), which no search finds.
+    only_stop_words: bool = False
 
     def __bool__(self):
         return bool(self.groups)
@@ -72,13 +93,15 @@ class Query:
         return WORD.sub(swap, self.text)
 
 
-def parse(text):
-    """The Query for what was typed; falsy when nothing searchable is left."""
+def parse(text, language="en"):
+    """The Query for what was typed, read in `language` (its stop words left out); falsy when
+    nothing searchable is left."""
     text = clean(text)
     truncated = len(text) > MAX_LENGTH
     text = text[:MAX_LENGTH]
     groups = [Group()]
     terms = 0
+    stop_words_only = False
     for match in TOKEN.finditer(text):
         minus, phrase, bare = match.groups()
         if bare is not None:
@@ -87,7 +110,9 @@ def parse(text):
                     groups.append(Group())
                 continue
             minus, phrase = ("-", bare[1:]) if bare.startswith("-") else ("", bare)
-        words = tuple(WORD.findall(phrase))
+        typed = WORD.findall(phrase)
+        words = without_stop_words(typed, language)
+        stop_words_only = stop_words_only or (typed and not words)
         if not words or terms >= MAX_TERMS:
             continue
         terms += 1
@@ -96,7 +121,7 @@ def parse(text):
     groups = [group for group in groups if group.required]
     if sum(len(word) for group in groups for term in group.required for word in term) < MIN_LETTERS:
         groups = []
-    return Query(text=text, groups=groups, truncated=truncated)
+    return Query(text=text, groups=groups, truncated=truncated, only_stop_words=bool(stop_words_only and not groups))
 
 
 def fts5_expression(query, columns):
