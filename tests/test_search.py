@@ -132,6 +132,13 @@ def test_stop_words_are_left_out_the_same_way_on_both_databases(db, language, ty
     assert found(typed, language) == found(plain, language) != []
 
 
+def test_french_pages_read_ou_as_or(db):
+    assert len(parse("Jakarta ou Vientiane", "fr").groups) == 2
+    assert len(parse("Jakarta ou Vientiane", "en").groups) == 1
+    both = set(found("Jakarta or Vientiane", "fr"))
+    assert both == set(found("Jakarta ou Vientiane", "fr")) and both > set(found("Vientiane", "fr"))
+
+
 def test_a_query_of_stop_words_alone_says_so(client, db):
     page = client.get(reverse("relations:search"), {"q": "the of"}).content.decode()
     assert "Words as common as “the” or “of” are left out" in page
@@ -205,7 +212,8 @@ def test_a_search_matching_more_than_the_cap_ranks_and_counts_the_most_recent(cl
     shown = {(row["record"]._meta.model_name, row["record"].pk) for row in results.page.object_list}
     assert shown and shown <= most_recent
     assert len(most_recent) == 12 and matches.count() == everything.count
-    assert "More than 12 records match" in capped.content.decode()
+    assert "More than 12 records match; 1 to 12 shown." in capped.content.decode()
+    assert "best of the 12 most recent matches" in capped.content.decode()
     assert "More than" not in client.get(reverse("relations:search"), {"q": "Vientiane"}).content.decode()
 
 

@@ -39,6 +39,8 @@ def fold(word):
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+#: What joins alternatives, in each language: websearch's "or", and the French "ou" on French pages.
+OR_WORDS = {"en": {"or"}, "fr": {"or", "ou"}}
 #: {language code: its stop words, folded} (relations.search.stopwords)
 STOP_WORDS = {code: frozenset(map(fold, words)) for code, words in stopwords.WORDS.items()}
 
@@ -105,7 +107,7 @@ def parse(text, language="en"):
     for match in TOKEN.finditer(text):
         minus, phrase, bare = match.groups()
         if bare is not None:
-            if bare.lower() == "or":
+            if bare.lower() in OR_WORDS.get(language, OR_WORDS["en"]):
                 if groups[-1].required or groups[-1].excluded:
                     groups.append(Group())
                 continue
