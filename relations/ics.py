@@ -26,8 +26,9 @@ CALENDAR_END = "END:VCALENDAR\r\n"
 EVENTS_PER_CHUNK = 500
 
 
-def calendar_event(event, request):
-    """One VEVENT, all day; its UID (slug@host) stays the same as long as the event's address does."""
+def calendar_event(event, request, kinds=None):
+    """One VEVENT, all day; its UID (slug@host) stays the same as long as the event's address does.
+    `kinds`: the kinds' labels already made for this file ({kind: label}, filled in as it goes)."""
     url = request.build_absolute_uri(event.get_absolute_url())
     entry = icalendar.Event()
     entry.add("uid", f"{event.slug}@{request.get_host()}")
@@ -42,7 +43,10 @@ def calendar_event(event, request):
     place = ", ".join(str(part) for part in (event.city, event.country) if part)
     if place:
         entry.add("location", place)
-    entry.add("categories", [str(event.get_kind_display())])
+    kinds = {} if kinds is None else kinds
+    if event.kind not in kinds:  # a label is a choice looked up and translated: once per kind
+        kinds[event.kind] = str(event.get_kind_display())
+    entry.add("categories", [kinds[event.kind]])
     entry.add("transp", "TRANSPARENT")
     return entry
 
@@ -78,8 +82,9 @@ def calendar_head(left_out):
 def calendar_chunks(events, request, left_out):
     """The calendar of `events` known to the day, written a chunk of events at a time."""
     chunk = [calendar_head(left_out)]
+    kinds = {}
     for event in events.filter(date_precision=DatePrecision.DAY).iterator(chunk_size=2000):
-        chunk.append(calendar_event(event, request).to_ical().decode())
+        chunk.append(calendar_event(event, request, kinds).to_ical().decode())
         if len(chunk) >= EVENTS_PER_CHUNK:
             yield "".join(chunk)
             chunk = []

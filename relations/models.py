@@ -536,6 +536,19 @@ class Corroboration(models.TextChoices):
     NONE = "none", _("No source cited")
 
 
+def corroboration_of(citations):
+    """How well a record with these citations (their sources loaded) is attested: the strongest
+    of the sources they cite."""
+    sources = {citation.source_id: citation.source for citation in citations}.values()
+    if any(source.is_primary for source in sources):
+        return Corroboration.PRIMARY
+    if len(sources) > 1:
+        return Corroboration.SEVERAL_SECONDARY
+    if sources:
+        return Corroboration.ONE_SECONDARY
+    return Corroboration.NONE
+
+
 class Record(SlugKeyed):
     """The fields and behaviour every content type shares; its citations are in Citation.
 
@@ -658,14 +671,7 @@ class Record(SlugKeyed):
     @property
     def corroboration(self):
         """How well the record is attested, from the sources it cites (read from the prefetched citations)."""
-        sources = {citation.source_id: citation.source for citation in self.citations.all()}.values()
-        if any(source.is_primary for source in sources):
-            return Corroboration.PRIMARY
-        if len(sources) > 1:
-            return Corroboration.SEVERAL_SECONDARY
-        if sources:
-            return Corroboration.ONE_SECONDARY
-        return Corroboration.NONE
+        return corroboration_of(self.citations.all())
 
     @property
     def is_archived(self):

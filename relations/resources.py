@@ -287,12 +287,18 @@ class ContentResource(RelationsResource):
 
     def export_field(self, field, instance, **kwargs):
         if field.column_name == "discrepancies":
-            return json.dumps(discrepancies_data(instance), ensure_ascii=False) if instance.discrepancies else ""
+            return discrepancies_cell(instance.discrepancies)
         return super().export_field(field, instance, **kwargs)
 
 
-def discrepancies_data(record):
-    """A record's discrepancies as plain data: what the downloads carry (the API nests the same)."""
+def discrepancies_cell(discrepancies):
+    """The `discrepancies` column: a record's discrepancies as JSON, or nothing if it has none."""
+    return json.dumps(discrepancies_data(discrepancies), ensure_ascii=False) if discrepancies else ""
+
+
+def discrepancies_data(discrepancies):
+    """A record's discrepancies (`Record.discrepancies`, their claims and the claims' and their own
+    citations' sources loaded) as plain data: what the downloads carry (the API nests the same)."""
     return [
         {
             "field": discrepancy.field,
@@ -308,7 +314,7 @@ def discrepancies_data(record):
                 for claim in discrepancy.claims.all()
             ],
         }
-        for discrepancy in record.discrepancies
+        for discrepancy in discrepancies
     ]
 
 

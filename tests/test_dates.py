@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from relations.dates import format_year_range, iso_date, parse_precise_date
+from relations.dates import DateCertainty, DatePrecision, edtf_date, format_year_range, iso_date, parse_precise_date
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,14 @@ def test_year_ranges(start, end, expected):
 def test_ambiguous_or_impossible_dates_are_refused(text):
     with pytest.raises(ValidationError, match="is not a date"):
         parse_precise_date(text)
+
+
+@pytest.mark.parametrize("precision", DatePrecision.values)
+@pytest.mark.parametrize("certainty", DateCertainty.values)
+def test_every_edtf_form_is_valid_edtf_for_any_date(precision, certainty):
+    from edtf import parse_edtf
+
+    for value in (datetime.date(1, 1, 1), datetime.date(1967, 8, 8), datetime.date(9999, 12, 31)):
+        text = edtf_date(value, precision, certainty)
+        parse_edtf(text)  # the form was checked once; any date of it parses
+        assert text.strip("?~").startswith(iso_date(value, precision))

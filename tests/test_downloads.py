@@ -95,3 +95,52 @@ def test_a_list_page_offers_exactly_what_it_filtered(client, reference_data, siz
     records = json.loads(client.get(json_url, {"country": "CA"}).getvalue())
     assert [record["slug"] for record in records] == ["in-canada"]
     assert client.get(reverse("relations:event-download", kwargs={"fmt": "xml"})).status_code == 404
+
+
+def copy_records(model, times):
+    """Each listed record of `model` copied `times` times, with its links and citations."""
+    for original in list(model.objects.listed()):
+        links = {field.name: list(getattr(original, field.name).all()) for field in model._meta.many_to_many}
+        citations = list(original.citations.all())
+        for number in range(times):
+            record = model.objects.get(pk=original.pk)
+            record.pk, record.id, record.slug = None, None, f"{original.slug}-copy-{number}"
+            record.save()
+            for name, related in links.items():
+                getattr(record, name).set(related)
+            for citation in citations:
+                citation.pk = None
+                setattr(citation, model._meta.model_name, record)
+                citation.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["event", "agreement", "mission", "assistanceprogram"])
+def test_a_download_costs_the_same_queries_whatever_its_number_of_records(client, name):
+    """Each chunk reads its relations with one query per relation (relations.downloads.ChunkRelations),
+    never one per row: four times the records, with the same links, cost the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relations.models import content_model
+    from tests import sample
+
+    sample.build(3)
+    model = content_model(name)
+    urls = [reverse(f"relations:{name}-download", kwargs={"fmt": fmt}) for fmt in ("csv", "json")]
+    if model.has_calendar:
+        urls.append(reverse(f"relations:{name}-calendar"))
+
+    def measured():
+        counts, sizes = {}, {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                sizes[url] = len(client.get(url).getvalue())
+            counts[url] = len(queries)
+        return counts, sizes
+
+    counts, sizes = measured()
+    copy_records(model, 3)
+    counts_after, sizes_after = measured()
+    assert all(sizes_after[url] > 3 * sizes[url] for url in urls)
+    assert counts_after == counts

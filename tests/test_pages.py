@@ -351,3 +351,29 @@ def test_every_page_of_a_list_read_forwards_or_backwards_adds_up_to_the_whole_li
         response = client.get(reverse("relations:event-list"), {**query, "page": page})
         seen += [record.pk for record in response.context["object_list"]]
     assert seen == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["en", "fr"])
+@pytest.mark.parametrize("name", ["event", "agreement", "mission", "assistanceprogram"])
+def test_a_list_reads_its_page_of_ids_and_a_record_its_date_modified_from_an_index(name, code):
+    """On SQLite, from the indexes of migration 0011 (the listed indexes' INCLUDE columns are
+    PostgreSQL's): in order, without a sort and without reading every published record."""
+    from django.db import connection
+    from django.utils.translation import override
+
+    from relations.models import content_model
+    from relations.selectors import list_records
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL reads the partial listed indexes, with its statistics")
+    model = content_model(name)
+    with override(code):
+        ids = list_records(model).values_list("pk", flat=True)
+        plan = ids[:20].explain() + ids.reverse()[:20].explain()
+    short = "program" if name == "assistanceprogram" else name
+    assert f"{short}_sqlite_list_{code}_idx" in plan
+    assert "TEMP B-TREE" not in plan
+    plan = model.objects.with_date_modified().filter(slug="a-record").explain()
+    assert f"historical{name}_published_idx" in plan
+    assert "TEMP B-TREE" not in plan
