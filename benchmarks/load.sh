@@ -17,7 +17,8 @@
 #
 # The database is one `manage.py benchmark site --sizes 100000 --keep --database-name <name>` left
 # filled. Environment: WORKERS (default 3), PORT (gunicorn), NGINX_PORT, REDIS_PORT (default: free
-# ones), S_MAXAGE (DJANGO_PROXY_CACHE_SECONDS, default 10).
+# ones), S_MAXAGE (DJANGO_PROXY_CACHE_SECONDS, default 10), DOWNLOAD_QUERY (the downloads' filters,
+# default year_from=2017: some 16,000 events of 100,000; o=title for the whole list).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,6 +30,7 @@ NGINX_PORT=${NGINX_PORT:-$(free_port)}
 REDIS_PORT=${REDIS_PORT:-$(free_port)}
 WORKERS=${WORKERS:-3}
 S_MAXAGE=${S_MAXAGE:-10}
+DOWNLOAD_QUERY=${DOWNLOAD_QUERY:-year_from=2017}
 : "${DATABASE_URL:?Set DATABASE_URL to a filled benchmark database}"
 for tool in wrk nginx redis-server; do
   command -v $tool >/dev/null || [ -x /usr/sbin/$tool ] || { echo "$tool is missing: apt-get install $tool" >&2; exit 1; }
@@ -135,7 +137,7 @@ awk -F'|' '{rate[$1] = $2} END {
 
 # --- six downloads at once --------------------------------------------------------------------
 echo
-echo "Six downloads at once (/en/events/download.csv?year_from=2017, a querystring each), through nginx (DJANGO_DOWNLOAD_CONCURRENCY 2):"
+echo "Six downloads at once (/en/events/download.csv?$DOWNLOAD_QUERY, a querystring each), through nginx (DJANGO_DOWNLOAD_CONCURRENCY 2):"
 worker_rss() { ps -o rss= --ppid "$GUNICORN" | awk '{ if ($1 > max) max = $1 } END { print int(max / 1024) }'; }
 RSS_BEFORE=$(worker_rss)
 sample_page() { curl -s -o /dev/null -w "%{http_code} %{time_total}\n" "$PROXY/en/events/?country=PH&v=$1-$RANDOM$RANDOM"; }
@@ -144,7 +146,7 @@ summary() { awk -v what="$1" '{ n++; if ($2 > max) max = $2; if ($1 != 200) bad+
 for _ in $(seq 10); do sample_page before; sleep 0.2; done >"$WORK/page-times-before"
 for n in 1 2 3 4 5 6; do
   curl -s -o /dev/null -w "download $n: HTTP %{http_code}, %{size_download} bytes, %{time_total} s\n" \
-    "$PROXY/en/events/download.csv?year_from=2017&v=$n-$RANDOM" >"$WORK/download-$n" &
+    "$PROXY/en/events/download.csv?$DOWNLOAD_QUERY&v=$n-$RANDOM" >"$WORK/download-$n" &
   PIDS+=($!)
   DOWNLOADS+=($!)
 done
