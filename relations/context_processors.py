@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import reverse, translate_url
+from django.utils.http import urlencode
 from django.utils.translation import get_language_info, override
 
 from .i18n import active_language
@@ -33,6 +34,8 @@ def languages(request):
                 "code": code,
                 "name": get_language_info(code)["name_local"].capitalize(),
                 "url": url,
+                # The toggle: through choose_language, which keeps the choice for "/".
+                "toggle_url": f"{reverse('choose-language', kwargs={'code': code})}?{urlencode({'next': url})}",
                 "absolute_url": absolute_url(request, url),
             }
         )

@@ -86,27 +86,3 @@ class Translation:
 def in_both_languages(*names):
     """A column per language for each text: in_both_languages("title") is ("title_en", "title_fr")."""
     return tuple(localized(name, code) for name in names for code in LANGUAGE_CODES)
-
-
-class RememberLanguageMiddleware:
-    """Keeps the language of the last page read in Django's language cookie, so that `/` (and any
-    address without a language) opens that language next time: LocaleMiddleware reads the cookie
-    before the browser's Accept-Language. Sent only when it changes, so a reader who stays in one
-    language gets no cookie with each page; outside the public page cache, which never stores it."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        language = getattr(request, "LANGUAGE_CODE", None)
-        prefixed = request.path_info.startswith(f"/{language}/") if language else False
-        if prefixed and response.status_code == 200 and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite="Lax",
-                secure=not settings.DEBUG,
-            )
-        return response

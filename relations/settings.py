@@ -77,7 +77,6 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Remembers the language of the page read, for "/" next time (relations.i18n); outside the page
     # cache below, so a cached page never carries it.
-    "relations.i18n.RememberLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Public pages answer GET, HEAD and OPTIONS only (405 otherwise): after the locale middleware.
     "relations.security.PublicMethodsMiddleware",
@@ -201,7 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # prefers. Interface text is translated in locale/fr; content has a column per language (models.py).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-# The language of the last page read, for "/" (relations.i18n.RememberLanguageMiddleware): a year.
+# The language chosen with the toggle, for "/" (relations.views.choose_language): a year.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Toronto"

@@ -69,6 +69,8 @@ admin.site.index_title = _("The record")
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # The language toggle: sets the language cookie, then leads to the page in that language.
+    path("language/<str:code>/", views.choose_language, name="choose-language"),
     # Top level, outside the language prefix: one sitemap lists the pages of every language.
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Language-neutral: the API keeps one address whatever the language of the pages.

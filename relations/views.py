@@ -10,13 +10,13 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -503,9 +503,37 @@ def open_data(request):
 
 
 @require_GET
+def choose_language(request, code):
+    """The language toggle: keeps the language chosen in Django's language cookie, so that `/`
+    (and any address without a language) opens it next time (LocaleMiddleware reads the cookie
+    before the browser's Accept-Language), then goes on to `next`, the page in that language.
+
+    The cookie is set here and nowhere else: a page that set it would carry a Set-Cookie, which no
+    shared cache (nginx, a CDN) may store, so every reader without the cookie would reach Django.
+    A `next` that is not a path on this site leads to the language's home page."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    target = request.GET.get("next", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        with override(code):
+            target = reverse("relations:home")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=not settings.DEBUG,
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/"]
+    # The language toggle only redirects to pages the sitemap and each page's alternates name.
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /language/"]
     # Search results in every language: endless combinations of words, nothing a crawler needs.
     for code, _name in settings.LANGUAGES:
         with override(code):

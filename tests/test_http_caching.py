@@ -64,6 +64,8 @@ def test_every_public_address_has_validators_and_answers_a_matching_conditional_
         assert response["ETag"].startswith('W/"'), address
         assert response["Cache-Control"] == "public, max-age=0, s-maxage=10, stale-while-revalidate=30", address
         assert "Cookie" in response["Vary"], address
+        # A shared cache (nginx, a CDN) never keeps a response that sets a cookie.
+        assert not response.cookies, (address, list(response.cookies))
         with django_assert_num_queries(0):
             by_etag = client.get(address, headers={"If-None-Match": response["ETag"]})
             by_date = client.get(address, headers={"If-Modified-Since": response["Last-Modified"]})

@@ -3,6 +3,7 @@ formats in each language, search with each language's stemming, and publishing o
 translated."""
 
 import datetime
+import html
 import json
 import re
 from decimal import Decimal
@@ -92,7 +93,9 @@ def test_the_toggle_leads_to_the_same_page_with_its_filters_and_words(client, re
         target = translate_url(url, other)
     toggle = re.search(rf'<a href="([^"]+)" lang="{other}" hreflang="{other}">(\w+)</a>', page)
     assert toggle, "no language toggle"
-    assert toggle.group(1).replace("&amp;", "&") == target
+    chosen = client.get(html.unescape(toggle.group(1)))
+    assert chosen.status_code == 302 and chosen["Location"] == target
+    assert chosen.cookies["django_language"].value == other
     assert toggle.group(2) == {"en": "English", "fr": "Français"}[other]
     assert f'<link rel="alternate" hreflang="{other}" href="http://testserver{target.replace("&", "&amp;")}">' in page
     # The other language's page lists the same records.
@@ -103,7 +106,7 @@ def test_the_toggle_leads_to_the_same_page_with_its_filters_and_words(client, re
 
 def test_a_page_not_found_offers_the_other_language_home(client, db):
     page = client.get("/en/no-such-page/").content.decode()
-    assert '<a href="/fr/" lang="fr" hreflang="fr">Français</a>' in page
+    assert '<a href="/language/fr/?next=%2Ffr%2F" lang="fr" hreflang="fr">Français</a>' in page
 
 
 @pytest.mark.parametrize(

@@ -378,13 +378,28 @@ def test_a_reversed_year_range_on_a_list_page_says_so(client):
 
 
 @pytest.mark.django_db
-def test_the_language_read_last_opens_at_the_root(client):
+def test_the_language_chosen_with_the_toggle_opens_at_the_root(client):
     assert client.get("/", headers={"accept-language": "en"})["Location"] == "/en/"
-    response = client.get("/fr/")
+    # Reading a page sets no cookie: nginx or a CDN may keep it for every reader.
+    assert not client.get("/fr/").cookies
+    assert client.get("/", headers={"accept-language": "en"})["Location"] == "/en/"
+    response = client.get("/language/fr/", {"next": "/fr/pays/"})
+    assert (response.status_code, response["Location"]) == (302, "/fr/pays/")
     assert response.cookies["django_language"].value == "fr"
+    assert "no-store" in response["Cache-Control"]
     assert client.get("/", headers={"accept-language": "en"})["Location"] == "/fr/"
-    # Once kept, the cookie is not sent again with every page.
-    assert "django_language" not in client.get("/fr/pays/").cookies
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["//evil.example/fr/", "https://evil.example/", "fr/", "/\\evil.example"])
+def test_the_toggle_leads_only_to_this_site(client, target):
+    response = client.get("/language/fr/", {"next": target})
+    assert (response.status_code, response["Location"]) == (302, "/fr/")
+
+
+@pytest.mark.django_db
+def test_the_toggle_knows_only_the_sites_languages(client):
+    assert client.get("/language/de/", {"next": "/de/"}).status_code == 404
 
 
 @pytest.mark.django_db
