@@ -135,8 +135,9 @@ def test_stop_words_are_left_out_the_same_way_on_both_databases(db, language, ty
 def test_french_pages_read_ou_as_or(db):
     assert len(parse("Jakarta ou Vientiane", "fr").groups) == 2
     assert len(parse("Jakarta ou Vientiane", "en").groups) == 1
-    both = set(found("Jakarta or Vientiane", "fr"))
-    assert both == set(found("Jakarta ou Vientiane", "fr")) and both > set(found("Vientiane", "fr"))
+    with translation.override("fr"):
+        either = search.find("Jakarta ou Vientiane").count
+        assert either == search.find("Jakarta or Vientiane").count > search.find("Vientiane").count > 0
 
 
 def test_a_query_of_stop_words_alone_says_so(client, db):

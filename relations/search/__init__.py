@@ -71,25 +71,24 @@ def narrowed(entries, filters):
 
 
 def bounded(entries):
-    """The ids of the matches a search shows, counts and facets: all of `entries`, or their
-    MAX_MATCHES most recent when there are more (read from an index in date order, not by sorting
-    every match: migration 0010); and whether there were more. Every later query is given these
-    ids rather than a subquery that would find the matches again."""
+    """The matches a search shows, counts and facets: all of `entries`, or their MAX_MATCHES most
+    recent when there are more (read from an index in date order, not by sorting every match:
+    migration 0010). Returns their ids, {(record type, year): how many} (the count, the type
+    facet and the year facet), and whether there were more, from one query. Every later query is
+    given these ids rather than a subquery that would find the matches again."""
     recent_first = entries.order_by(F("date").desc(nulls_last=True), "-id")
-    ids = list(recent_first.values_list("pk", flat=True)[: MAX_MATCHES + 1])
-    return ids[:MAX_MATCHES], len(ids) > MAX_MATCHES
-
-
-def type_year_counts(ids):
-    """{(record type, year): how many of the entries `ids` are of that type and year}, in one query:
-    the count, the type facet and the year facet."""
-    entries = engines.SearchEntry.objects.filter(pk__in=engines.listed_ids(ids)).order_by()
-    return {(kind, year): n for kind, year, n in entries.values_list("record_type", "year").annotate(n=Count("pk"))}
+    rows = list(recent_first.values_list("pk", "record_type", "year")[: MAX_MATCHES + 1])
+    shown = rows[:MAX_MATCHES]
+    return (
+        [pk for pk, _type, _year in shown],
+        Counter((kind, year) for _pk, kind, year in shown),
+        len(rows) > len(shown),
+    )
 
 
 def facet_counts(ids, counts):
-    """How many of the entries `ids` there are of each type and year (`counts`, from
-    type_year_counts), country and pillar, most first."""
+    """How many of the entries `ids` there are of each type and year (`counts`, from `bounded`),
+    country and pillar, most first."""
     types, years = Counter(), Counter()
     for (kind, year), n in counts.items():
         types[kind] += n
@@ -130,10 +129,10 @@ def find(text, filters=None, page=1):
     """The records `text` finds, best first, a page at a time, with facets and a suggestion.
 
     A bounded number of queries, over a bounded number of matches (`bounded`), whatever the
-    number of records: the matches' ids, their count by type and year (the type and year facets
-    too), the page, its snippets, one query per content type on the page, the country and pillar
-    facets, and for a suggestion a few more (the words known, the similar words of each unknown
-    one, the suggestion's matches).
+    number of records: the matches' ids with their types and years (the count, the type and
+    year facets), the page, its snippets, one query per content type on the page, the country
+    and pillar facets, and for a suggestion a few more (the words known, the similar words of
+    each unknown one, the suggestion's matches).
     """
     flush()
     filters = filters or {}
@@ -142,19 +141,16 @@ def find(text, filters=None, page=1):
     results = Results(query=query)
     if not query:
         return results
-    entries = narrowed(engines.matching(query, language), filters)
-    ids, results.capped = bounded(entries)
-    counts = type_year_counts(ids)
-    results.count = sum(counts.values())
+    ids, counts, results.capped = bounded(narrowed(engines.matching(query, language), filters))
+    results.count = len(ids)
     if results.count < FEW and (suggestion := suggestion_for(query, language)):
         suggested = parse(suggestion, language)
-        suggested_ids, suggested_capped = bounded(narrowed(engines.matching(suggested, language), filters))
-        if len(suggested_ids) > results.count:
+        suggested_matches = bounded(narrowed(engines.matching(suggested, language), filters))
+        if len(suggested_matches[0]) > results.count:
             results.suggestion = suggestion
             if not results.count:
-                query, ids, results.capped, results.corrected = suggested, suggested_ids, suggested_capped, True
-                counts = type_year_counts(ids)
-                results.count = sum(counts.values())
+                query, (ids, counts, results.capped), results.corrected = suggested, suggested_matches, True
+                results.count = len(ids)
     if not results.count:
         return results
     shown = engines.SearchEntry.objects.order_by().filter(pk__in=engines.listed_ids(ids))

@@ -58,7 +58,8 @@ def listed_ids(ids):
     PostgreSQL, JSON on SQLite. A thousand parameters would cost more to send than the query
     costs to run."""
     if postgres():
-        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+        # The array's text form, which psycopg sends as it is (a list it would adapt element by element).
+        return RawSQL("SELECT unnest(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"])
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
 
