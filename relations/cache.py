@@ -273,7 +273,10 @@ class PublicPageCacheMiddleware:
             response = self.rebuild(entry)
         else:
             # From a replica of the database, where there are any and nothing just changed.
-            with replicas.reading(request, generation_started(generation)):
+            with replicas.reading(request, generation_started(generation)) as read:
+                response = self.get_response(request)
+            if read.failed:
+                # The replica went away while the page was read from it: once more, from the primary.
                 response = self.get_response(request)
             if store:
                 if request.method == "GET" and is_cacheable_response(response):

@@ -13,8 +13,10 @@ read from a replica, everything else from the primary.
   from a replica that has not caught up yet is never stored under the new generation (in Django's
   cache or a proxy's). REPLICA_LAG_SECONDS is the replication lag the deployment tolerates.
 - **A replica down**: each request takes one replica at random among those that answered, and
-  connects to it first; one that cannot be reached is left out for REPLICA_RETRY_SECONDS and the
-  request reads from another, or from the primary. No error reaches the reader.
+  checks its connection first; one that cannot be reached is left out for REPLICA_RETRY_SECONDS and
+  the request reads from another, or from the primary. A replica that goes away in the middle of a
+  request (stopped, restarted, cut off) is left out the same way and the page is rendered again from
+  the primary (relations.cache): no error reaches the reader.
 """
 
 import contextlib
@@ -24,7 +26,7 @@ import random
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +52,21 @@ def healthy_replica():
     random.shuffle(candidates)
     for alias in candidates:
         try:
+            # A kept connection to a replica that restarted is closed here (CONN_HEALTH_CHECKS), and
+            # a new one made: either way the replica answered just now.
+            connections[alias].close_if_health_check_failed()
             connections[alias].ensure_connection()
         except DatabaseError as error:
-            _down_until[alias] = now + settings.REPLICA_RETRY_SECONDS
-            logger.warning("Replica %s cannot be reached (%s): reading from another or the primary.", alias, error)
+            leave_out(alias, error)
             continue
         return alias
     return None
+
+
+def leave_out(alias, error):
+    """No reads from this replica for REPLICA_RETRY_SECONDS."""
+    _down_until[alias] = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+    logger.warning("Replica %s cannot be reached (%s): reading from another or the primary.", alias, error)
 
 
 def may_read_from_replica(request, changed_at):
@@ -69,13 +79,36 @@ def may_read_from_replica(request, changed_at):
     )
 
 
+class Reading:
+    """What `reading()` gives: the replica read from (None: the primary), and whether it failed."""
+
+    def __init__(self, alias):
+        self.alias = alias
+        self.failed = False
+
+    def __call__(self, execute, sql, params, many, context):
+        """The replica connection's execute wrapper: a lost connection leaves the replica out."""
+        try:
+            return execute(sql, params, many, context)
+        except (OperationalError, InterfaceError) as error:
+            self.failed = True
+            leave_out(self.alias, error)
+            raise
+
+
 @contextlib.contextmanager
 def reading(request, changed_at):
-    """Within this block, reads go to a replica if the request may read from one."""
+    """Within this block, reads go to a replica if the request may read from one. If the replica
+    fails meanwhile, `failed` is true afterwards: the caller renders the page again from the primary."""
     alias = healthy_replica() if replica_aliases() and may_read_from_replica(request, changed_at) else None
+    state = Reading(alias)
     token = _replica.set(alias)
     try:
-        yield alias
+        if alias is None:
+            yield state
+        else:
+            with connections[alias].execute_wrapper(state):
+                yield state
     finally:
         _replica.reset(token)
 

@@ -1,13 +1,14 @@
 """The database router: anonymous public pages read from a replica, everything else from the primary;
 a browser that just wrote reads its writes; a replica that cannot be reached is left out."""
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from relations import cache, replicas
@@ -17,14 +18,31 @@ from .test_settings import ROOT
 
 
 class FakeConnection:
+    """A replica's connection; the queries themselves run on the test database, through this
+    connection's execute wrappers, and fail while `fails` says so (the replica went away)."""
+
     def __init__(self, up=True):
         self.up = up
+        self.fails = False
         self.connects = 0
+
+    def close_if_health_check_failed(self):
+        pass
 
     def ensure_connection(self):
         self.connects += 1
         if not self.up:
             raise OperationalError("connection refused")
+
+    @contextlib.contextmanager
+    def execute_wrapper(self, wrapper):
+        def failing(execute, sql, params, many, context):
+            if self.fails:
+                raise OperationalError("terminating connection due to administrator command")
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(wrapper), connection.execute_wrapper(failing):
+            yield
 
 
 @pytest.fixture
@@ -122,6 +140,24 @@ def test_a_replica_down_is_left_out_and_with_all_down_the_primary_answers(client
     replicas._down_until.clear()
     assert client.get(reverse("relations:event-list")).status_code == 200
     assert seen_by_views[-1] == "default"
+
+
+@pytest.mark.django_db
+def test_a_replica_lost_in_the_middle_of_a_page_is_left_out_and_the_primary_renders_it(
+    client, two_replicas, seen_by_views
+):
+    event = EventFactory()
+    settled()
+    for fake in two_replicas.values():
+        fake.fails = True  # each goes away once the request has chosen it
+    response = client.get(event.get_absolute_url())
+    assert response.status_code == 200
+    assert event.title_en in response.content.decode()
+    chosen = seen_by_views[0]
+    assert chosen in two_replicas and set(replicas._down_until) == {chosen}
+    # The next request reads from the other replica (or, once both are out, the primary).
+    client.get(reverse("relations:timeline"))
+    assert seen_by_views[1] == (set(two_replicas) - {chosen}).pop()
 
 
 def test_replicas_are_never_migrated():
