@@ -675,8 +675,13 @@ class CountryDetailView(ReferenceDetailView):
             .filter(Q(country=country) | Q(accredited_countries=country))
             .distinct()
             .prefetch_related("heads")
-            .order_by(localized("title"))
+            .order_by(localized("title"))[: MISSIONS_SHOWN + 1]
         )
+        # Canada has one or two missions in a country; a longer list is the missions group's, below.
+        context["more_missions_url"] = (
+            list_url(Mission, country=country.natural_key()[0]) if len(missions) > MISSIONS_SHOWN else None
+        )
+        missions = missions[:MISSIONS_SHOWN]
         for mission in missions:
             heads = list(mission.heads.all())
             mission.current_heads = [head for head in heads if head.end_date is None] or heads[-1:]
@@ -709,3 +714,6 @@ def key_dates(country, missions):
 
 # How many of a country's agreements its key dates name (the first ones).
 KEY_AGREEMENTS = 5
+# How many of Canada's missions in a country its page names at the top (and their opening dates
+# among its key dates): more link to the missions list, so the page costs the same at any size.
+MISSIONS_SHOWN = 5

@@ -1,7 +1,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from relations import views
+from relations.cache import bump
 
 from .factories import (
     AgreementFactory,
@@ -93,6 +98,25 @@ def test_reference_pages_list_the_published_records_that_name_them(client):
     assert "ASEAN member state since 1997" in country_page("la").content.decode()
     assert country_page("LA").status_code == 200
     assert country_page("zz").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_country_page_names_its_first_missions_and_links_to_the_rest(client):
+    country = CountryFactory(code="ID")
+    MissionFactory.create_batch(views.MISSIONS_SHOWN, country=country)
+    url = reverse("relations:country-detail", kwargs={"code": "id"})
+
+    def missions_named():
+        bump()
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        section = page.split('id="missions-heading"')[1].split("</section>")[0]
+        return section.count("<li>"), "All of Canada's missions and offices for" in section, len(queries)
+
+    shown, link, queries = missions_named()
+    assert (shown, link) == (views.MISSIONS_SHOWN, False)
+    MissionFactory.create_batch(7, country=country)
+    assert missions_named() == (views.MISSIONS_SHOWN, True, queries), "as many queries with more missions"
 
 
 @pytest.mark.django_db
