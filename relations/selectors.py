@@ -232,14 +232,32 @@ def timeline_page(data, offset, size):
     parts = [rows for model in CONTENT_MODELS if (rows := timeline_rows(model, data)) is not None]
     if not parts:
         return []
-    if len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound:
+    if len(parts) > 1:
         # No type can place more rows on this page than its first offset + size + 1, ordered as
         # the whole timeline is.
         parts = [rows.order_by(rows.model.date_field, localized("title"), "pk")[: offset + size + 1] for rows in parts]
+        if not connection.features.supports_slicing_ordering_in_compound:
+            # SQLite cannot limit the parts of a UNION (it would read every listed record): one
+            # query a type, each its first rows from its date index, merged here in the same order
+            # (SQLite compares text as Python does, by code point).
+            rows = sorted((row for part in parts for row in part), key=timeline_order)
+            return [timeline_entry(row) for row in rows[offset : offset + size + 1]]
     combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     # By year, then by date within it (a program, known to the year, comes first in its year).
     order = ["t_year", F("t_date").asc(nulls_first=True), "t_title", "t_type", "t_pk"]
     return [timeline_entry(row) for row in combined.order_by(*order)[offset : offset + size + 1]]
+
+
+def timeline_order(row):
+    """The timeline's order (timeline_page's ORDER BY) as a sort key of a row."""
+    return (
+        row["t_year"],
+        row["t_date"] is not None,
+        row["t_date"] or datetime.date.min,
+        row["t_title"],
+        row["t_type"],
+        row["t_pk"],
+    )
 
 
 def timeline_entry(row):
