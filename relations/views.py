@@ -45,7 +45,6 @@ from .models import (
     Pillar,
     Source,
     Track,
-    content_model,
 )
 from .search import find
 from .search.engines import MARK_END, MARK_START
@@ -286,6 +285,9 @@ def marked(snippet):
     return mark_safe(escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
+FACET_TITLES = (("type", _("Type")), ("year", _("Year")), ("country", _("Country")), ("pillar", _("Pillar")))
+
+
 def search(request):
     """Words searched across the four content types (relations.search): the best matches first, a
     page at a time, with snippets, facets, and "did you mean" when little or nothing matches.
@@ -296,31 +298,24 @@ def search(request):
     filters = SearchFilters(request.GET).filters()
     results = find(text, filters, request.GET.get("page", 1))
     shown = results.query.text if results.query else text[:MAX_QUERY_LENGTH]
-    labels = {
-        "type": lambda value: content_model(value)._meta.verbose_name_plural,
-        "year": str,
-        "country": lambda value: next(
-            (c.name for c, _n in results.facets.get("country", []) if c.code == value), value
-        ),
-        "pillar": lambda value: next((p.name for p, _n in results.facets.get("pillar", []) if p.slug == value), value),
-    }
+    labels = {name: {str(key): label for key, label, _n in options} for name, options in results.facets.items()}
+    labels["type"] = {model._meta.model_name: model._meta.verbose_name_plural for model in CONTENT_MODELS}
     chosen = [
-        {"label": labels[name](value), "url": search_url(shown, filters, **{name: None})}
+        {"label": labels.get(name, {}).get(str(value), value), "url": search_url(shown, filters, **{name: None})}
         for name, value in filters.items()
     ]
-    facets = []
-    for name, title in (("type", _("Type")), ("year", _("Year")), ("country", _("Country")), ("pillar", _("Pillar"))):
-        options = []
-        for value, count in results.facets.get(name, []):
-            key = {"type": lambda v: v._meta.model_name, "country": lambda v: v.code, "pillar": lambda v: v.slug}.get(
-                name, lambda v: v
-            )(value)
-            label = value._meta.verbose_name_plural if name == "type" else value
-            options.append(
+    facets = [
+        {
+            "name": name,
+            "title": title,
+            "options": [
                 {"label": label, "count": count, "url": search_url(shown, filters, **{name: key}), "key": str(key)}
-            )
-        if options and name not in filters:
-            facets.append({"name": name, "title": title, "options": options})
+                for key, label, count in results.facets[name]
+            ],
+        }
+        for name, title in FACET_TITLES
+        if results.facets.get(name) and name not in filters
+    ]
     rows = []
     if results.page:
         for row in results.page.object_list:
@@ -329,7 +324,13 @@ def search(request):
                 str(part) for part in (getattr(record, "city", ""), getattr(record, "country", None)) if part
             )
             rows.append(
-                {"record": record, "type": record._meta.verbose_name, "place": place, "snippet": marked(row["snippet"])}
+                {
+                    "record": record,
+                    "type": record._meta.verbose_name,
+                    "date": record.date_display,
+                    "place": place,
+                    "snippet": marked(row["snippet"]),
+                }
             )
     context = {
         "q": shown,

@@ -207,7 +207,7 @@ def test_a_search_matching_more_than_the_cap_ranks_and_counts_the_most_recent(cl
     capped = client.get(reverse("relations:search"), {"q": "ASEAN"})
     results = capped.context["results"]
     assert results.capped and results.count == 12
-    assert sum(count for _model, count in results.facets["type"]) == 12
+    assert sum(count for _key, _label, count in results.facets["type"]) == 12
     matches = engines.matching(parse("ASEAN"), "en").order_by(F("date").desc(nulls_last=True), "-id")
     most_recent = set(matches.values_list("record_type", "record_id")[:12])
     shown = {(row["record"]._meta.model_name, row["record"].pk) for row in results.page.object_list}

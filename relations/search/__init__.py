@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count, F, Value
 
-from ..i18n import active_language
+from ..i18n import active_language, in_both_languages, localized
 from ..models import CONTENT_MODELS, Country, Pillar, content_model
 from . import engines
 from .index import flush
@@ -33,6 +33,7 @@ MAX_CORRECTIONS = 3
 MAX_MATCHES = 500
 #: The filters the results can be narrowed by, each a facet.
 FACETS = ("type", "year", "country", "pillar")
+BODY = in_both_languages("body")
 
 
 @dataclass
@@ -87,24 +88,33 @@ def bounded(entries):
 
 
 def facet_counts(ids, counts):
-    """How many of the entries `ids` there are of each type and year (`counts`, from `bounded`),
-    country and pillar, most first."""
+    """The facets of the entries `ids`: {facet: [(key, label, how many)]}, most first. Types and
+    years are counted from `counts` (from `bounded`); countries and pillars in one query, which
+    reads the link tables for `ids` alone (by their index), not every entry's links."""
     types, years = Counter(), Counter()
     for (kind, year), n in counts.items():
         types[kind] += n
         if year is not None:
             years[year] += n
-    # The link tables read for `ids` alone (by their index), not joined with every entry's links.
     ids = engines.listed_ids(ids)
-    countries = (
-        Country.objects.filter(search_entries__in=ids).annotate(n=Count("search_entries")).order_by("-n", "name_en")
-    )
-    pillars = Pillar.objects.filter(search_entries__in=ids).annotate(n=Count("search_entries")).order_by("-n", "slug")
+    links = [
+        model.objects.order_by()
+        .filter(search_entries__in=ids)
+        .values(facet=Value(facet), key=F(key), label=F(localized("name")))
+        .annotate(n=Count("search_entries"))
+        for facet, model, key in (("country", Country, "code"), ("pillar", Pillar, "slug"))
+    ]
+    linked = {"country": [], "pillar": []}
+    for row in links[0].union(links[1], all=True).order_by("facet", "-n", "label"):
+        linked[row["facet"]].append((row["key"], row["label"], row["n"]))
     return {
-        "type": [(model, types[model._meta.model_name]) for model in CONTENT_MODELS if model._meta.model_name in types],
-        "year": sorted(years.items(), reverse=True),
-        "country": [(country, country.n) for country in countries],
-        "pillar": [(pillar, pillar.n) for pillar in pillars],
+        "type": [
+            (model._meta.model_name, model._meta.verbose_name_plural, types[model._meta.model_name])
+            for model in CONTENT_MODELS
+            if model._meta.model_name in types
+        ],
+        "year": [(year, str(year), n) for year, n in sorted(years.items(), reverse=True)],
+        **linked,
     }
 
 
@@ -164,14 +174,16 @@ def find(text, filters=None, page=1):
 
 def rows(entries, query, language):
     """What each result on the page shows: its record (with its date and place) and snippet."""
-    snippets = engines.snippets([entry.pk for entry in entries], query, language)
+    snippets = engines.snippets(entries, query, language)
     by_type = {}
     for entry in entries:
         by_type.setdefault(entry.record_type, []).append(entry.record_id)
     records = {}
     for name, ids in by_type.items():
         model = content_model(name)
-        for record in model.objects.listed().filter(pk__in=ids).select_related(*model.list_related):
+        # Not its body, which a result does not show (its snippet comes from the index).
+        shown = model.objects.listed().filter(pk__in=ids).select_related(*model.list_related).defer(*BODY).order_by()
+        for record in shown:
             records[name, record.pk] = record
     return [
         {"record": records[entry.record_type, entry.record_id], "snippet": snippets.get(entry.pk, "")}

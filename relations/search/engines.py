@@ -67,7 +67,13 @@ def ranked(entries, query, language):
     """`entries` (from `matching`) best match first, then the most recent."""
     if postgres():
         rank = SearchRank(F(localized("vector", language)), tsquery(query, CONFIGS[language], excluding=False))
-        return entries.only(*LISTED).annotate(rank=rank).order_by("-rank", F("date").desc(nulls_last=True), "id")
+        # The snippet too (see `snippets`): PostgreSQL computes an expression this costly after the
+        # sort and the LIMIT, for the page's entries alone.
+        return (
+            entries.only(*LISTED)
+            .annotate(rank=rank, snippet=headline(query, language))
+            .order_by("-rank", F("date").desc(nulls_last=True), "id")
+        )
     expression = fts5_expression(query, fts_columns(language))
     weights = ", ".join(
         str(BM25_WEIGHTS[name] if column.endswith(f"_{language}") else 0.0)
@@ -89,37 +95,42 @@ def all_fts_columns():
     return [localized(name, code) for code in ("en", "fr") for name in COLUMNS]
 
 
-def snippets(entry_ids, query, language):
-    """{entry id: the passage of its summary or body that best shows the match, marked}."""
-    if not entry_ids:
-        return {}
-    text = Concat(localized("summary", language), Value("\n"), localized("body", language), output_field=TextField())
+def snippets(entries, query, language):
+    """{entry id: the passage of its summary or body that best shows the match, marked} for
+    `entries`, a page of `ranked`. PostgreSQL gave them with the page; SQLite reads them now, as
+    it would compute snippet() for every match before sorting them."""
     if postgres():
-        headline = SearchHeadline(
-            text,
-            tsquery(query, CONFIGS[language]),
-            config=CONFIGS[language],
-            start_sel=MARK_START,
-            stop_sel=MARK_END,
-            max_words=SNIPPET_WORDS,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        )
-        rows = SearchEntry.objects.filter(pk__in=entry_ids).annotate(snippet=headline).values_list("pk", "snippet")
-        return dict(rows)
+        return {entry.pk: entry.snippet for entry in entries}
+    if not entries:
+        return {}
     expression = fts5_expression(query, fts_columns(language))
     summary, body = (all_fts_columns().index(localized(name, language)) for name in ("summary", "body"))
     sql = (
         f"SELECT rowid, snippet({FTS_TABLE}, {summary}, %s, %s, ' … ', {SNIPPET_WORDS}),"
         f" snippet({FTS_TABLE}, {body}, %s, %s, ' … ', {SNIPPET_WORDS})"
-        f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(entry_ids))})"
+        f" FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(entries))})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [MARK_START, MARK_END, MARK_START, MARK_END, expression, *entry_ids])
+        cursor.execute(sql, [MARK_START, MARK_END, MARK_START, MARK_END, expression, *(entry.pk for entry in entries)])
         rows = cursor.fetchall()
     # The summary's passage when the match is there, else the body's.
     return {pk: first if MARK_START in first or MARK_START not in second else second for pk, first, second in rows}
+
+
+def headline(query, language):
+    """PostgreSQL's passage of an entry's summary and body that best shows `query`, marked."""
+    text = Concat(localized("summary", language), Value("\n"), localized("body", language), output_field=TextField())
+    return SearchHeadline(
+        text,
+        tsquery(query, CONFIGS[language]),
+        config=CONFIGS[language],
+        start_sel=MARK_START,
+        stop_sel=MARK_END,
+        max_words=SNIPPET_WORDS,
+        min_words=15,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
 
 
 def similar_terms(word, language, limit=20):
