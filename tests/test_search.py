@@ -9,7 +9,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -184,6 +186,29 @@ def test_results_show_snippets_type_date_place_and_facets(client, db, django_ass
     )
     narrowed = client.get(laos["url"]).context["results"]
     assert narrowed.count == laos["count"]
+
+
+def test_a_page_of_results_reads_the_matches_once_and_each_type_shown_once(client, db):
+    """The matches' ids, the ranked page (with its snippets on PostgreSQL, which computes them
+    after the LIMIT; in a query of their own on SQLite), the country and pillar facets together,
+    and one query per content type on the page: however many records match."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("relations:search"), {"q": "ASEAN"})
+    types = {row["record"]._meta.model_name for row in response.context["results"].page.object_list}
+    assert len(types) > 1
+    assert len(queries) == 3 + len(types) + (connection.vendor != "postgresql")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage of the search vectors")
+def test_postgresql_keeps_the_search_vectors_in_the_row(db):
+    """Migration 0012: a long entry's texts leave the row before its vectors, which every search
+    tests entry by entry."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute"
+            " WHERE attrelid = 'relations_searchentry'::regclass AND attname LIKE 'vector%%'"
+        )
+        assert dict(cursor.fetchall()) == {"vector_en": "m", "vector_fr": "m"}
 
 
 def test_pages_of_results(client, db):

@@ -140,9 +140,10 @@ def find(text, filters=None, page=1):
 
     A bounded number of queries, over a bounded number of matches (`bounded`), whatever the
     number of records: the matches' ids with their types and years (the count, the type and
-    year facets), the page, its snippets, one query per content type on the page, the country
-    and pillar facets, and for a suggestion a few more (the words known, the similar words of
-    each unknown one, the suggestion's matches).
+    year facets), the page with its snippets (on SQLite the snippets are a query of their own:
+    engines.snippets), one query per content type on the page, the country and pillar facets in
+    one, and for a suggestion a few more (the words known, the similar words of each unknown one,
+    the suggestion's matches).
     """
     flush()
     filters = filters or {}
